@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs every test project against real servers and prints one summary line:
+#   N passed, N failed, N skipped
+#
+# Servers, in order of preference:
+#   1. connection strings from the environment (INBOX_TEST_POSTGRES, INBOX_TEST_RABBITMQ,
+#      INBOX_TEST_SQLSERVER), used as given;
+#   2. a Docker engine, through Testcontainers (the tests start the containers);
+#   3. otherwise (Debian, root, no Docker) PostgreSQL and RabbitMQ are installed with apt,
+#      started on 127.0.0.1 and given a test role; running this a second time reuses them.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+log() { printf '[test] %s\n' "$*" >&2; }
+
+docker_answers() { command -v docker >/dev/null 2>&1 && timeout 5 docker info >/dev/null 2>&1; }
+
+if [ -z "${INBOX_TEST_POSTGRES:-}${INBOX_TEST_RABBITMQ:-}" ] && docker_answers; then
+  log "Docker engine found: Testcontainers starts PostgreSQL, RabbitMQ and SQL Server."
+else
+  bash "$root/eng/servers.sh"
+  export INBOX_TEST_POSTGRES="${INBOX_TEST_POSTGRES:-Host=127.0.0.1;Port=5432;Username=inbox;Password=inbox;Database=postgres}"
+  export INBOX_TEST_RABBITMQ="${INBOX_TEST_RABBITMQ:-amqp://inbox:inbox@127.0.0.1:5672/}"
+  export INBOX_TEST_RABBITMQ_MANAGEMENT="${INBOX_TEST_RABBITMQ_MANAGEMENT:-http://127.0.0.1:15672/}"
+fi
+
+results="$root/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+log "Building Inbox.sln"
+dotnet build Inbox.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+
+status=0
+dotnet test Inbox.sln -c Release --no-build -nologo \
+  --logger "trx" --results-directory "$results" \
+  -- RunConfiguration.TreatNoTestsAsError=false || status=$?
+
+passed=0; failed=0; skipped=0; files=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  files=$((files + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { printf '%s' "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+
+if [ "$files" -eq 0 ]; then
+  log "no test results were written"
+  exit 1
+fi
+if [ "$failed" -ne 0 ] || [ "$status" -ne 0 ]; then
+  exit 1
+fi

@@ -1,0 +1,36 @@
+using Npgsql;
+
+namespace Inbox.Testing;
+
+/// <summary>A database that belongs to one test; dropped on dispose.</summary>
+public sealed class PostgresDatabase : IAsyncDisposable
+{
+    private readonly string _adminConnectionString;
+
+    internal PostgresDatabase(string name, string connectionString, string adminConnectionString)
+    {
+        Name = name;
+        ConnectionString = connectionString;
+        _adminConnectionString = adminConnectionString;
+    }
+
+    /// <summary>The database name.</summary>
+    public string Name { get; }
+
+    /// <summary>A connection string to this database.</summary>
+    public string ConnectionString { get; }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        using (var pooled = new NpgsqlConnection(ConnectionString))
+        {
+            NpgsqlConnection.ClearPool(pooled);
+        }
+
+        await using var connection = new NpgsqlConnection(_adminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
