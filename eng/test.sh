@@ -46,7 +46,7 @@ for trx in "$results"/*.trx; do
   get() { printf '%s' "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
   passed=$((passed + $(get passed)))
   failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
-  skipped=$((skipped + $(get notExecuted)))
+  skipped=$((skipped + $(get total) - $(get executed)))
 done
 
 echo "$passed passed, $failed failed, $skipped skipped"
