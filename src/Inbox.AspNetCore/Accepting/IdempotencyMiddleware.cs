@@ -1,0 +1,138 @@
+using System.Buffers;
+using Inbox.AspNetCore.Diagnostics;
+using Inbox.AspNetCore.Keys;
+using Inbox.Fingerprints;
+using Inbox.Operations;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Inbox.AspNetCore.Accepting;
+
+/// <summary>
+/// For opted-in POST, PUT and PATCH endpoints: checks the key rules (400), buffers the body within its limit
+/// (413), fingerprints it and resolves the tenant, then lets the handler validate the body and accept. Runs after
+/// authentication and authorization, so a 401 comes first. Stores nothing: a rejected request can be sent again.
+/// </summary>
+internal sealed class IdempotencyMiddleware(
+    RequestDelegate next,
+    IOptions<IdempotencyOptions> options,
+    IInboxResponseWriter writer,
+    HttpMetrics metrics,
+    ILogger<IdempotencyMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var metadata = context.GetEndpoint()?.Metadata.GetMetadata<IIdempotentMetadata>();
+        if (metadata is null || !AppliesTo(context.Request.Method))
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        var settings = options.Value;
+        var policy = settings.GetPolicy(metadata.PolicyName);
+        var routePattern = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? "/";
+        var endpoint = $"{context.Request.Method} {routePattern}";
+
+        var (key, keyError) = KeyHeaderReader.Read(context.Request.Headers, settings, policy);
+        if (keyError is not null)
+        {
+            await RejectKeyAsync(context, endpoint, InboxErrorCodes.InvalidIdempotencyKey, keyError).ConfigureAwait(false);
+            return;
+        }
+
+        if (key is null && policy.RequireKey)
+        {
+            await RejectKeyAsync(
+                context,
+                endpoint,
+                InboxErrorCodes.IdempotencyKeyRequired,
+                $"This endpoint requires an {settings.HeaderName} header: send one key per logical operation and reuse it on retries.")
+                .ConfigureAwait(false);
+            return;
+        }
+
+        var body = await ReadBodyAsync(context.Request, settings.MaxBodySize, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            Log.BodyTooLarge(logger, endpoint, settings.MaxBodySize);
+            await writer.WriteErrorAsync(context, new InboxError(
+                StatusCodes.Status413PayloadTooLarge,
+                InboxErrorCodes.RequestBodyTooLarge,
+                $"The request body must be at most {settings.MaxBodySize} bytes.")).ConfigureAwait(false);
+            return;
+        }
+
+        context.Request.Body = new MemoryStream(body, writable: false);
+
+        var tenant = await context.RequestServices.GetRequiredService<ITenantResolver>()
+            .ResolveTenantAsync(context).ConfigureAwait(false) ?? string.Empty;
+        if (tenant.Length > OperationScope.MaxTenantLength)
+        {
+            throw new InvalidOperationException(
+                $"The tenant resolver returned a tenant of {tenant.Length} characters; at most {OperationScope.MaxTenantLength} fit the scope.");
+        }
+
+        var fingerprint = RequestFingerprint.Compute(context.Request.Method, routePattern, body, IsJson(context.Request.ContentType));
+        context.Features.Set<IIdempotencyFeature>(
+            new IdempotencyFeature(key, new OperationScope(tenant, endpoint), fingerprint, policy));
+
+        await next(context).ConfigureAwait(false);
+    }
+
+    private static bool AppliesTo(string method) =>
+        HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method);
+
+    private Task RejectKeyAsync(HttpContext context, string endpoint, string code, string message)
+    {
+        metrics.KeyRejected(endpoint);
+        Log.KeyRejected(logger, endpoint, message);
+        return writer.WriteErrorAsync(context, new InboxError(StatusCodes.Status400BadRequest, code, message));
+    }
+
+    private static bool IsJson(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
+        {
+            return false;
+        }
+
+        var type = mediaType.MediaType;
+        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
+               type.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Reads the whole body, or returns <see langword="null"/> as soon as it exceeds <paramref name="limit"/>.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (buffer.Length > limit)
+            {
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                return null;
+            }
+
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                var bytes = buffer.ToArray();
+                reader.AdvanceTo(buffer.End);
+                return bytes;
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+}

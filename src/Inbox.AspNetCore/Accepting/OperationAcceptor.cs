@@ -1,0 +1,171 @@
+using System.Globalization;
+using Inbox.AspNetCore.Diagnostics;
+using Inbox.AspNetCore.Status;
+using Inbox.Diagnostics;
+using Inbox.Operations;
+using Inbox.Publishing;
+using Inbox.Stores;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Inbox.AspNetCore.Accepting;
+
+/// <summary>
+/// Accepts an operation: one round trip that stores it or finds the live one with the same key, then the publish
+/// (first acceptance only), then the 202 — or the replay, the mismatch or the in-use answer.
+/// </summary>
+internal sealed class OperationAcceptor(
+    IOptions<IdempotencyOptions> options,
+    IInboxResponseWriter writer,
+    LinkGenerator links,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    HttpMetrics metrics,
+    ILogger<OperationAcceptor> logger)
+{
+    private static readonly string[] ReplayedHeaderNames = ["Location", IdempotencyDefaults.OperationLocationHeaderName, "Retry-After", "Content-Type"];
+
+    public async Task AcceptAsync(HttpContext context, object message, Type messageType)
+    {
+        var feature = context.Features.Get<IIdempotencyFeature>() ?? throw new InvalidOperationException(
+            "Operations.Accept needs an endpoint opted in with WithIdempotency() (or [Idempotent]) and app.UseIdempotency() " +
+            "after UseAuthentication/UseAuthorization.");
+        var settings = options.Value;
+        using var activity = InboxDiagnostics.ActivitySource.StartActivity("inbox.accept");
+        activity?.SetTag("inbox.endpoint", feature.Scope.Endpoint);
+
+        var now = time.GetUtcNow();
+        var operationId = RandomIds.NewOperationId();
+        var requestId = context.GetInboxRequestId();
+        var operation = new NewOperation
+        {
+            Id = operationId,
+            Scope = feature.Scope,
+            IdempotencyKey = feature.IdempotencyKey,
+            Fingerprint = feature.Fingerprint,
+            RequestId = requestId,
+            Response = BuildAcceptance(context, operationId, requestId, settings),
+            MessageType = MessageTypeNames.Of(messageType),
+            MessageBody = MessageSerializer.Serialize(message, messageType),
+            CreatedAt = now,
+            ExpiresAt = now + feature.Policy.Retention,
+        };
+
+        var store = context.RequestServices.GetRequiredService<IOperationStore>();
+        AcceptOutcome outcome;
+        using (var inUse = new CancellationTokenSource(settings.InUseTimeout, time))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(inUse.Token, context.RequestAborted))
+        {
+            try
+            {
+                outcome = await store.AcceptAsync(operation, linked.Token).ConfigureAwait(false);
+            }
+            catch (Exception) when (inUse.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+            {
+                metrics.InUse(feature.Scope.Endpoint);
+                Log.InUse(logger, feature.Scope.Endpoint, settings.InUseTimeout);
+                context.Response.Headers.RetryAfter = Seconds(settings.RetryAfter);
+                await writer.WriteErrorAsync(context, new InboxError(
+                    StatusCodes.Status409Conflict,
+                    InboxErrorCodes.IdempotencyKeyInUse,
+                    "Another request with this idempotency key is still being accepted; retry after the Retry-After interval.")).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        activity?.SetTag("inbox.operation_id", outcome.OperationId);
+        if (outcome.Kind == AcceptOutcomeKind.Created)
+        {
+            metrics.Accepted(feature.Scope.Endpoint);
+            Log.Accepted(logger, operationId, feature.Scope.Endpoint);
+            await PublishAsync(context, operation, message, messageType, settings).ConfigureAwait(false);
+            await WriteStoredAsync(context, outcome.Response, replayed: false).ConfigureAwait(false);
+            return;
+        }
+
+        if (outcome.Fingerprint.AsSpan().SequenceEqual(feature.Fingerprint))
+        {
+            metrics.Replayed(feature.Scope.Endpoint);
+            Log.Replayed(logger, outcome.OperationId, feature.Scope.Endpoint);
+            await WriteStoredAsync(context, outcome.Response, replayed: true).ConfigureAwait(false);
+            return;
+        }
+
+        metrics.Mismatched(feature.Scope.Endpoint);
+        Log.Mismatched(logger, outcome.OperationId, feature.Scope.Endpoint);
+        await writer.WriteErrorAsync(context, new InboxError(
+            settings.MismatchStatusCode,
+            InboxErrorCodes.IdempotencyKeyMismatchedBody,
+            "This idempotency key was already used with a different request body; use a new key for a new operation.")).ConfigureAwait(false);
+    }
+
+    private StoredResponse BuildAcceptance(HttpContext context, string operationId, string requestId, IdempotencyOptions settings)
+    {
+        var statusUrl = links.GetPathByName(context, OperationStatusEndpoint.Name, new RouteValueDictionary { ["id"] = operationId })
+            ?? throw new InvalidOperationException("Map the operation status endpoint with app.MapOperationStatus(...) before accepting operations.");
+        var body = writer.FormatAcceptance(new OperationAcceptance(operationId, statusUrl, requestId));
+        return new StoredResponse(
+            StatusCodes.Status202Accepted,
+            [
+                new("Location", statusUrl),
+                new(IdempotencyDefaults.OperationLocationHeaderName, statusUrl),
+                new("Retry-After", Seconds(settings.RetryAfter)),
+                new("Content-Type", writer.ContentType),
+            ],
+            body);
+    }
+
+    private async Task PublishAsync(HttpContext context, NewOperation operation, object message, Type messageType, IdempotencyOptions settings)
+    {
+        // The request's own abort must not cancel the publish of a stored operation; shutdown and the timeout may.
+        using var timeout = new CancellationTokenSource(settings.PublishTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, lifetime.ApplicationStopping);
+        try
+        {
+            var publisher = context.RequestServices.GetRequiredService<IOperationPublisher>();
+            await publisher.PublishAsync(
+                new OperationPublication
+                {
+                    OperationId = operation.Id,
+                    Scope = operation.Scope,
+                    IdempotencyKey = operation.IdempotencyKey,
+                    Message = message,
+                    MessageType = messageType,
+                },
+                linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            metrics.PublishFailed(operation.Scope.Endpoint);
+            Log.PublishFailed(logger, operation.Id, exception);
+        }
+    }
+
+    private static async Task WriteStoredAsync(HttpContext context, StoredResponse stored, bool replayed)
+    {
+        var response = context.Response;
+        response.StatusCode = stored.StatusCode;
+        foreach (var (name, value) in stored.Headers)
+        {
+            if (Array.IndexOf(ReplayedHeaderNames, name) >= 0)
+            {
+                response.Headers[name] = value;
+            }
+        }
+
+        if (replayed)
+        {
+            response.Headers[IdempotencyDefaults.ReplayedHeaderName] = "true";
+        }
+
+        response.ContentLength = stored.Body.Length;
+        await response.Body.WriteAsync(stored.Body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static string Seconds(TimeSpan value) =>
+        Math.Max(1, (int)Math.Ceiling(value.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+}

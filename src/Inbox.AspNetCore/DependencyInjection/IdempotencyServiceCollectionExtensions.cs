@@ -1,0 +1,42 @@
+using Inbox.AspNetCore;
+using Inbox.AspNetCore.Accepting;
+using Inbox.AspNetCore.Diagnostics;
+using Inbox.AspNetCore.Responses;
+using Inbox.AspNetCore.Status;
+using Inbox.AspNetCore.Tenancy;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the idempotent submission API.</summary>
+public static class IdempotencyServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the services behind <c>app.UseIdempotency()</c>, <c>WithIdempotency()</c>, <c>Operations.Accept</c>
+    /// and <c>MapOperationStatus</c>. Options are validated at start-up. Add a store
+    /// (<c>.UseEntityFrameworkCore&lt;TDbContext&gt;()</c>) and a publisher (<c>.UseMassTransit()</c>) on the returned builder.
+    /// </summary>
+    public static IInboxBuilder AddIdempotency(this IServiceCollection services, Action<IdempotencyOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = services.AddInbox();
+        var options = services.AddOptions<IdempotencyOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.AddOptions<TenantOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IdempotencyOptions>, IdempotencyOptionsValidator>());
+        services.TryAddSingleton<IInboxResponseWriter>(sp =>
+            sp.GetRequiredService<IOptions<IdempotencyOptions>>().Value.ResponseFormat == ResponseFormat.ProblemDetails
+                ? new ProblemDetailsResponseWriter()
+                : new EnvelopeResponseWriter());
+        services.TryAddSingleton<ITenantResolver, ClaimTenantResolver>();
+        services.TryAddSingleton<HttpMetrics>();
+        services.TryAddSingleton<OperationAcceptor>();
+        services.TryAddSingleton<OperationStatusEndpoint>();
+        return builder;
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Inbox.AspNetCore.Diagnostics;
+
+// Logs name operations and endpoints, never keys or bodies: bodies hold patient data.
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Accepted operation {OperationId} on {Endpoint}.")]
+    public static partial void Accepted(ILogger logger, string operationId, string endpoint);
+
+    [LoggerMessage(2, LogLevel.Debug, "Replayed the acceptance of operation {OperationId} on {Endpoint}.")]
+    public static partial void Replayed(ILogger logger, string operationId, string endpoint);
+
+    [LoggerMessage(3, LogLevel.Information, "Rejected a retry of operation {OperationId} on {Endpoint}: the body differs from the first request's.")]
+    public static partial void Mismatched(ILogger logger, string operationId, string endpoint);
+
+    [LoggerMessage(4, LogLevel.Warning, "A request on {Endpoint} waited longer than {Timeout} for another request with the same key.")]
+    public static partial void InUse(ILogger logger, string endpoint, TimeSpan timeout);
+
+    [LoggerMessage(5, LogLevel.Information, "Rejected a request on {Endpoint} for its idempotency key: {Reason}")]
+    public static partial void KeyRejected(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(6, LogLevel.Warning, "Operation {OperationId} is stored but its message was not published; the relay will publish it.")]
+    public static partial void PublishFailed(ILogger logger, string operationId, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Information, "Rejected a request on {Endpoint}: its body is larger than {Limit} bytes.")]
+    public static partial void BodyTooLarge(ILogger logger, string endpoint, long limit);
+}

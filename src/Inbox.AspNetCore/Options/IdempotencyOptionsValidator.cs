@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Options;
+
+namespace Inbox.AspNetCore;
+
+/// <summary>Validates <see cref="IdempotencyOptions"/> at start-up, reporting every error at once.</summary>
+internal sealed class IdempotencyOptionsValidator : IValidateOptions<IdempotencyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IdempotencyOptions options)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.HeaderName))
+        {
+            errors.Add("IdempotencyOptions.HeaderName must not be empty.");
+        }
+
+        if (options.AlternateHeaderName is not null &&
+            (string.IsNullOrWhiteSpace(options.AlternateHeaderName) ||
+             string.Equals(options.AlternateHeaderName, options.HeaderName, StringComparison.OrdinalIgnoreCase)))
+        {
+            errors.Add("IdempotencyOptions.AlternateHeaderName must be null or a header name other than HeaderName.");
+        }
+
+        if (options.MaxBodySize < 1)
+        {
+            errors.Add($"IdempotencyOptions.MaxBodySize must be at least 1 byte; it is {options.MaxBodySize}.");
+        }
+
+        Positive(errors, "InUseTimeout", options.InUseTimeout);
+        Positive(errors, "PublishTimeout", options.PublishTimeout);
+        Positive(errors, "RetryAfter", options.RetryAfter);
+
+        if (options.MismatchStatusCode is < 400 or > 499)
+        {
+            errors.Add($"IdempotencyOptions.MismatchStatusCode must be a 4xx status; it is {options.MismatchStatusCode}.");
+        }
+
+        ValidatePolicy(errors, "DefaultPolicy", options.DefaultPolicy);
+        foreach (var (policyName, policy) in options.Policies)
+        {
+            ValidatePolicy(errors, $"Policies[\"{policyName}\"]", policy);
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidatePolicy(List<string> errors, string name, IdempotencyPolicy policy) =>
+        Positive(errors, name + ".Retention", policy.Retention);
+
+    private static void Positive(List<string> errors, string name, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            errors.Add($"IdempotencyOptions.{name} must be greater than zero; it is {value}.");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Inbox.AspNetCore;
+
+/// <summary>The stable error codes Inbox answers with.</summary>
+public static class InboxErrorCodes
+{
+    /// <summary>400: the key header breaks a rule (the message names it).</summary>
+    public const string InvalidIdempotencyKey = "invalid_idempotency_key";
+
+    /// <summary>400: the policy requires a key and none was sent.</summary>
+    public const string IdempotencyKeyRequired = "idempotency_key_required";
+
+    /// <summary>409 (or the configured status): the key was used with another request body.</summary>
+    public const string IdempotencyKeyMismatchedBody = "idempotency_key_mismatched_body";
+
+    /// <summary>409: another request with the key is still being accepted; retry after <c>Retry-After</c>.</summary>
+    public const string IdempotencyKeyInUse = "idempotency_key_in_use";
+
+    /// <summary>413: the body is larger than <see cref="IdempotencyOptions.MaxBodySize"/>.</summary>
+    public const string RequestBodyTooLarge = "request_body_too_large";
+
+    /// <summary>404: no operation with this id is visible to the caller (unknown, expired or another tenant's).</summary>
+    public const string OperationNotFound = "operation_not_found";
+}

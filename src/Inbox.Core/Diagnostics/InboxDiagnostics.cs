@@ -1,0 +1,41 @@
+using System.Diagnostics;
+
+namespace Inbox.Diagnostics;
+
+/// <summary>
+/// The names Inbox reports under: one <see cref="System.Diagnostics.ActivitySource"/> and one
+/// <see cref="System.Diagnostics.Metrics.Meter"/>, both named <see cref="Name"/>
+/// (<c>AddSource(InboxDiagnostics.Name)</c>, <c>AddMeter(InboxDiagnostics.Name)</c>).
+/// </summary>
+public static class InboxDiagnostics
+{
+    /// <summary>The activity source and meter name.</summary>
+    public const string Name = "Inbox";
+
+    /// <summary>The one activity source every Inbox package starts its activities from.</summary>
+    public static ActivitySource ActivitySource { get; } = new(Name);
+
+    /// <summary>Counter: operations accepted (stored for the first time).</summary>
+    public const string OperationsAccepted = "inbox.operations.accepted";
+
+    /// <summary>Counter: retries answered with the stored acceptance.</summary>
+    public const string OperationsReplayed = "inbox.operations.replayed";
+
+    /// <summary>Counter: retries rejected because the body differs from the first request's.</summary>
+    public const string OperationsMismatched = "inbox.operations.mismatched";
+
+    /// <summary>Counter: acceptances that could not be resolved in time (<c>idempotency_key_in_use</c>).</summary>
+    public const string OperationsInUse = "inbox.operations.in_use";
+
+    /// <summary>Counter: requests rejected for their idempotency key (invalid or missing where required).</summary>
+    public const string KeysRejected = "inbox.keys.rejected";
+
+    /// <summary>Counter: publishes that failed after the operation was stored (the relay takes over).</summary>
+    public const string PublishFailures = "inbox.operations.publish_failures";
+
+    /// <summary>Counter: operations published again by the relay.</summary>
+    public const string OperationsRelayed = "inbox.operations.relayed";
+
+    /// <summary>Counter: expired rows deleted by the sweeper; tagged with <c>inbox.table</c>.</summary>
+    public const string RowsSwept = "inbox.retention.rows_deleted";
+}

@@ -1,0 +1,22 @@
+using Inbox.Operations;
+
+namespace Inbox.Publishing;
+
+/// <summary>An accepted operation as stored for the relay: its identity and its message as JSON.</summary>
+public sealed class StoredPublication
+{
+    /// <summary>The operation id.</summary>
+    public required string OperationId { get; init; }
+
+    /// <summary>The key's scope.</summary>
+    public required OperationScope Scope { get; init; }
+
+    /// <summary>The idempotency key, or <see langword="null"/> when the request had none.</summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>The stored message type name (see <see cref="MessageTypeNames"/>).</summary>
+    public required string MessageType { get; init; }
+
+    /// <summary>The message as JSON (see <see cref="MessageSerializer"/>).</summary>
+    public required ReadOnlyMemory<byte> MessageBody { get; init; }
+}

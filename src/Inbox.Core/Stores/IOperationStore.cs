@@ -1,0 +1,28 @@
+using Inbox.Operations;
+
+namespace Inbox.Stores;
+
+/// <summary>
+/// Stores operations for the HTTP side. Every lookup carries the tenant: there is no way to read an
+/// operation without it.
+/// </summary>
+public interface IOperationStore
+{
+    /// <summary>
+    /// Stores <paramref name="operation"/> unless a live operation with the same scope and key exists, in one
+    /// round trip where the provider allows (insert, or on conflict read the existing row). An existing
+    /// operation whose key has expired is replaced by the new one. Returns once the outcome is committed.
+    /// A concurrent acceptance of the same key waits on the database; cancel <paramref name="cancellationToken"/>
+    /// to give up waiting.
+    /// </summary>
+    ValueTask<AcceptOutcome> AcceptAsync(NewOperation operation, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads an operation of <paramref name="tenant"/>.
+    /// </summary>
+    /// <returns>
+    /// The operation, or <see langword="null"/> when no operation has this id, it belongs to another tenant,
+    /// or it expired at or before <paramref name="now"/> (even if the sweeper has not removed it yet).
+    /// </returns>
+    ValueTask<OperationRecord?> FindAsync(string tenant, string operationId, DateTimeOffset now, CancellationToken cancellationToken);
+}

@@ -1,0 +1,69 @@
+using Inbox.Publishing;
+using Inbox.Stores;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Inbox.EntityFrameworkCore.Background;
+
+/// <summary>
+/// Publishes again the operations that are still <c>accepted</c> after the relay delay: the operation row is
+/// the outbox, so a crash or a broker outage between commit and publish loses nothing.
+/// </summary>
+internal sealed class OperationRelay(
+    IServiceScopeFactory scopes,
+    TimeProvider time,
+    IOptions<InboxStoreOptions> options,
+    StoreMetrics metrics,
+    ILogger<OperationRelay> logger)
+{
+    /// <summary>Claims one batch of due operations and publishes them; returns how many were claimed.</summary>
+    public async Task<int> RelayDueAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var scope = scopes.CreateAsyncScope();
+        await using var scopeLease = scope.ConfigureAwait(false);
+        var store = scope.ServiceProvider.GetRequiredService<IOperationRelayStore>();
+        var publisher = scope.ServiceProvider.GetRequiredService<IOperationPublisher>();
+
+        var now = time.GetUtcNow();
+        var due = await store.ClaimDueAsync(now, now + settings.RelayDelay, settings.RelayBatchSize, cancellationToken).ConfigureAwait(false);
+        var published = 0;
+        foreach (var stored in due)
+        {
+            var type = MessageTypeNames.Resolve(stored.MessageType);
+            if (type is null)
+            {
+                Log.RelayTypeMissing(logger, stored.OperationId, stored.MessageType);
+                continue;
+            }
+
+            try
+            {
+                await publisher.PublishAsync(
+                    new OperationPublication
+                    {
+                        OperationId = stored.OperationId,
+                        Scope = stored.Scope,
+                        IdempotencyKey = stored.IdempotencyKey,
+                        MessageType = type,
+                        Message = MessageSerializer.Deserialize(stored.MessageBody.Span, type),
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                published++;
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                Log.RelayPublishFailed(logger, stored.OperationId, exception);
+            }
+        }
+
+        if (published > 0)
+        {
+            metrics.Relayed(published);
+            Log.Relayed(logger, published);
+        }
+
+        return due.Count;
+    }
+}

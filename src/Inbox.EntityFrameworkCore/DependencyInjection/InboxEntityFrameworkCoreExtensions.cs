@@ -1,0 +1,41 @@
+using Inbox.EntityFrameworkCore;
+using Inbox.EntityFrameworkCore.Background;
+using Inbox.EntityFrameworkCore.Stores;
+using Inbox.Stores;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the EF Core stores, the publish relay and the retention sweeper.</summary>
+public static class InboxEntityFrameworkCoreExtensions
+{
+    /// <summary>
+    /// Stores operations in <typeparamref name="TDbContext"/>, which must be registered (<c>AddDbContext</c>) and
+    /// call <c>modelBuilder.AddInbox()</c>. Also runs the relay and the sweeper as a hosted service.
+    /// </summary>
+    public static IInboxBuilder UseEntityFrameworkCore<TDbContext>(
+        this IInboxBuilder builder, Action<InboxStoreOptions>? configure = null)
+        where TDbContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<InboxStoreOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InboxStoreOptions>, InboxStoreOptionsValidator>());
+        services.TryAddScoped<EntityFrameworkOperationStore<TDbContext>>();
+        services.TryAddScoped<IOperationStore>(sp => sp.GetRequiredService<EntityFrameworkOperationStore<TDbContext>>());
+        services.TryAddScoped<IOperationRelayStore>(sp => sp.GetRequiredService<EntityFrameworkOperationStore<TDbContext>>());
+        services.TryAddScoped<IRetentionStore>(sp => sp.GetRequiredService<EntityFrameworkOperationStore<TDbContext>>());
+        services.TryAddSingleton<StoreMetrics>();
+        services.TryAddSingleton<OperationRelay>();
+        services.TryAddSingleton<RetentionSweeper>();
+        services.AddHostedService<InboxBackgroundService>();
+        return builder;
+    }
+}

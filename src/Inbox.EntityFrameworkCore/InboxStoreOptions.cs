@@ -1,0 +1,49 @@
+namespace Inbox.EntityFrameworkCore;
+
+/// <summary>Options of the EF Core stores, the publish relay and the retention sweeper.</summary>
+public sealed class InboxStoreOptions
+{
+    /// <summary>
+    /// How long an operation may stay <c>accepted</c> (published but not yet taken by a consumer) before the
+    /// relay publishes it again, and the pause between two relays of one operation. Default: 30 seconds.
+    /// Shorter delays republish operations that merely wait in a busy queue (the inbox absorbs those duplicates).
+    /// </summary>
+    public TimeSpan RelayDelay { get; set; } = InboxStoreDefaults.RelayDelay;
+
+    /// <summary>How often the relay looks for due operations. Default: 5 seconds.</summary>
+    public TimeSpan RelayPollInterval { get; set; } = InboxStoreDefaults.RelayPollInterval;
+
+    /// <summary>How many operations the relay claims per statement. Default: 100.</summary>
+    public int RelayBatchSize { get; set; } = InboxStoreDefaults.RelayBatchSize;
+
+    /// <summary>Whether this instance runs the relay. Default: <see langword="true"/>; several instances may run it.</summary>
+    public bool EnableRelay { get; set; } = true;
+
+    /// <summary>How often the sweeper deletes expired rows. Default: 1 minute.</summary>
+    public TimeSpan SweepInterval { get; set; } = InboxStoreDefaults.SweepInterval;
+
+    /// <summary>How many rows the sweeper deletes per statement. Default: 1,000.</summary>
+    public int SweepBatchSize { get; set; } = InboxStoreDefaults.SweepBatchSize;
+
+    /// <summary>Whether this instance runs the sweeper. Default: <see langword="true"/>; several instances may run it.</summary>
+    public bool EnableSweeper { get; set; } = true;
+}
+
+/// <summary>The defaults of <see cref="InboxStoreOptions"/>.</summary>
+public static class InboxStoreDefaults
+{
+    /// <summary>30 seconds.</summary>
+    public static readonly TimeSpan RelayDelay = TimeSpan.FromSeconds(30);
+
+    /// <summary>5 seconds.</summary>
+    public static readonly TimeSpan RelayPollInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>100.</summary>
+    public const int RelayBatchSize = 100;
+
+    /// <summary>1 minute.</summary>
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>1,000.</summary>
+    public const int SweepBatchSize = 1000;
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Options;
+
+namespace Inbox.EntityFrameworkCore;
+
+/// <summary>Validates <see cref="InboxStoreOptions"/> at start-up, reporting every error at once.</summary>
+internal sealed class InboxStoreOptionsValidator : IValidateOptions<InboxStoreOptions>
+{
+    public ValidateOptionsResult Validate(string? name, InboxStoreOptions options)
+    {
+        var errors = new List<string>();
+        Positive(errors, nameof(options.RelayDelay), options.RelayDelay);
+        Positive(errors, nameof(options.RelayPollInterval), options.RelayPollInterval);
+        Positive(errors, nameof(options.SweepInterval), options.SweepInterval);
+        Range(errors, nameof(options.RelayBatchSize), options.RelayBatchSize);
+        Range(errors, nameof(options.SweepBatchSize), options.SweepBatchSize);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void Positive(List<string> errors, string name, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            errors.Add($"InboxStoreOptions.{name} must be greater than zero; it is {value}.");
+        }
+    }
+
+    private static void Range(List<string> errors, string name, int value)
+    {
+        if (value is < 1 or > 100_000)
+        {
+            errors.Add($"InboxStoreOptions.{name} must be between 1 and 100000; it is {value}.");
+        }
+    }
+}

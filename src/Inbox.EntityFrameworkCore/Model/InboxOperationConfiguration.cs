@@ -1,0 +1,47 @@
+using Inbox.Fingerprints;
+using Inbox.Keys;
+using Inbox.Operations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Inbox.EntityFrameworkCore.Model;
+
+internal sealed class InboxOperationConfiguration(InboxModelOptions options) : IEntityTypeConfiguration<InboxOperation>
+{
+    public const string ScopeKeyIndex = "ux_inbox_operations_scope_key";
+
+    public void Configure(EntityTypeBuilder<InboxOperation> builder)
+    {
+        builder.ToTable(options.OperationsTable, options.Schema);
+        builder.HasKey(o => o.Id);
+
+        builder.Property(o => o.Id).HasColumnName("id").HasMaxLength(40).IsUnicode(false);
+        builder.Property(o => o.TenantId).HasColumnName("tenant_id").HasMaxLength(OperationScope.MaxTenantLength);
+        builder.Property(o => o.Endpoint).HasColumnName("endpoint").HasMaxLength(OperationScope.MaxEndpointLength);
+        builder.Property(o => o.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(IdempotencyKey.MaxLength).IsUnicode(false);
+        builder.Property(o => o.Fingerprint).HasColumnName("fingerprint").HasMaxLength(RequestFingerprint.Length);
+        builder.Property(o => o.Status).HasColumnName("status");
+        builder.Property(o => o.RequestId).HasColumnName("request_id").HasMaxLength(40).IsUnicode(false);
+        builder.Property(o => o.ResponseStatus).HasColumnName("response_status");
+        builder.Property(o => o.ResponseHeaders).HasColumnName("response_headers");
+        builder.Property(o => o.ResponseBody).HasColumnName("response_body");
+        builder.Property(o => o.MessageType).HasColumnName("message_type").HasMaxLength(500);
+        builder.Property(o => o.MessageBody).HasColumnName("message_body");
+        builder.Property(o => o.Result).HasColumnName("result");
+        builder.Property(o => o.ErrorCode).HasColumnName("error_code").HasMaxLength(100);
+        builder.Property(o => o.ErrorMessage).HasColumnName("error_message").HasMaxLength(2000);
+        builder.Property(o => o.CreatedAt).HasColumnName("created_at");
+        builder.Property(o => o.UpdatedAt).HasColumnName("updated_at");
+        builder.Property(o => o.ExpiresAt).HasColumnName("expires_at");
+        builder.Property(o => o.RelayAt).HasColumnName("relay_at");
+
+        // The arbiter of "one operation per key": every acceptance is an insert against this index.
+        builder.HasIndex(o => new { o.TenantId, o.Endpoint, o.IdempotencyKey })
+            .IsUnique()
+            .HasDatabaseName(ScopeKeyIndex);
+        builder.HasIndex(o => o.ExpiresAt).HasDatabaseName("ix_inbox_operations_expires_at");
+        builder.HasIndex(o => o.RelayAt)
+            .HasFilter("status = 0")
+            .HasDatabaseName("ix_inbox_operations_relay_at");
+    }
+}

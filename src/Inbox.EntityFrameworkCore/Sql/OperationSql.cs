@@ -1,0 +1,135 @@
+using System.Runtime.CompilerServices;
+using Inbox.EntityFrameworkCore.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace Inbox.EntityFrameworkCore.Sql;
+
+/// <summary>
+/// The statements of the operation store for one model and provider, built once from the model's table and
+/// column names. Parameter positions are documented on each statement.
+/// </summary>
+internal sealed class OperationSql
+{
+    private static readonly ConditionalWeakTable<IModel, OperationSql> Cache = new();
+
+    private OperationSql(TableNames t, DatabaseProvider provider)
+    {
+        Provider = provider;
+        var table = t.Table;
+        var key = $"{t[nameof(InboxOperation.TenantId)]} = {{1}} AND {t[nameof(InboxOperation.Endpoint)]} = {{2}} AND {t[nameof(InboxOperation.IdempotencyKey)]} = {{3}}";
+        var insertColumns = string.Join(", ", new[]
+        {
+            nameof(InboxOperation.Id), nameof(InboxOperation.TenantId), nameof(InboxOperation.Endpoint),
+            nameof(InboxOperation.IdempotencyKey), nameof(InboxOperation.Fingerprint), nameof(InboxOperation.Status),
+            nameof(InboxOperation.RequestId), nameof(InboxOperation.ResponseStatus), nameof(InboxOperation.ResponseHeaders),
+            nameof(InboxOperation.ResponseBody), nameof(InboxOperation.MessageType), nameof(InboxOperation.MessageBody),
+            nameof(InboxOperation.CreatedAt), nameof(InboxOperation.UpdatedAt), nameof(InboxOperation.ExpiresAt),
+            nameof(InboxOperation.RelayAt),
+        }.Select(p => t[p]));
+        const string insertValues = "{0}, {1}, {2}, {3}, {4}, 0, {5}, {6}, {7}, {8}, {9}, {10}, {11}, {11}, {12}, {13}";
+        var acceptColumns = string.Join(", ", new[]
+        {
+            nameof(InboxOperation.Id), nameof(InboxOperation.Fingerprint), nameof(InboxOperation.ResponseStatus),
+            nameof(InboxOperation.ResponseHeaders), nameof(InboxOperation.ResponseBody), nameof(InboxOperation.ExpiresAt),
+        }.Select(p => t[p]));
+        var selectExisting = $"SELECT {acceptColumns} FROM {table} WHERE {key}";
+
+        Insert = $"INSERT INTO {table} ({insertColumns}) VALUES ({insertValues})";
+
+        InsertOrSelect = provider switch
+        {
+            DatabaseProvider.SqlServer =>
+                $"INSERT INTO {table} ({insertColumns}) SELECT {insertValues} " +
+                $"WHERE NOT EXISTS (SELECT 1 FROM {table} WITH (UPDLOCK, HOLDLOCK) WHERE {key});\n{selectExisting};",
+            _ =>
+                $"INSERT INTO {table} ({insertColumns}) VALUES ({insertValues}) " +
+                $"ON CONFLICT ({t[nameof(InboxOperation.TenantId)]}, {t[nameof(InboxOperation.Endpoint)]}, {t[nameof(InboxOperation.IdempotencyKey)]}) DO NOTHING;\n{selectExisting};",
+        };
+
+        SelectExisting = selectExisting;
+
+        ReplaceExpired =
+            $"UPDATE {table} SET {t[nameof(InboxOperation.Id)]} = {{0}}, {t[nameof(InboxOperation.Fingerprint)]} = {{4}}, " +
+            $"{t[nameof(InboxOperation.Status)]} = 0, {t[nameof(InboxOperation.RequestId)]} = {{5}}, " +
+            $"{t[nameof(InboxOperation.ResponseStatus)]} = {{6}}, {t[nameof(InboxOperation.ResponseHeaders)]} = {{7}}, " +
+            $"{t[nameof(InboxOperation.ResponseBody)]} = {{8}}, {t[nameof(InboxOperation.MessageType)]} = {{9}}, " +
+            $"{t[nameof(InboxOperation.MessageBody)]} = {{10}}, {t[nameof(InboxOperation.Result)]} = NULL, " +
+            $"{t[nameof(InboxOperation.ErrorCode)]} = NULL, {t[nameof(InboxOperation.ErrorMessage)]} = NULL, " +
+            $"{t[nameof(InboxOperation.CreatedAt)]} = {{11}}, {t[nameof(InboxOperation.UpdatedAt)]} = {{11}}, " +
+            $"{t[nameof(InboxOperation.ExpiresAt)]} = {{12}}, {t[nameof(InboxOperation.RelayAt)]} = {{13}} " +
+            $"WHERE {key} AND {t[nameof(InboxOperation.Id)]} = {{14}} AND {t[nameof(InboxOperation.ExpiresAt)]} <= {{11}}";
+
+        Find =
+            $"SELECT {t[nameof(InboxOperation.Id)]}, {t[nameof(InboxOperation.Status)]}, {t[nameof(InboxOperation.CreatedAt)]}, " +
+            $"{t[nameof(InboxOperation.UpdatedAt)]}, {t[nameof(InboxOperation.Result)]}, {t[nameof(InboxOperation.ErrorCode)]}, " +
+            $"{t[nameof(InboxOperation.ErrorMessage)]} FROM {table} " +
+            $"WHERE {t[nameof(InboxOperation.Id)]} = {{0}} AND {t[nameof(InboxOperation.TenantId)]} = {{1}} AND {t[nameof(InboxOperation.ExpiresAt)]} > {{2}}";
+
+        var relayColumns = new[]
+        {
+            nameof(InboxOperation.Id), nameof(InboxOperation.TenantId), nameof(InboxOperation.Endpoint),
+            nameof(InboxOperation.IdempotencyKey), nameof(InboxOperation.MessageType), nameof(InboxOperation.MessageBody),
+        }.Select(p => t[p]).ToArray();
+        var due = $"{t[nameof(InboxOperation.Status)]} = 0 AND {t[nameof(InboxOperation.RelayAt)]} <= {{0}} AND {t[nameof(InboxOperation.ExpiresAt)]} > {{0}}";
+        var id = t[nameof(InboxOperation.Id)];
+        var relayAt = t[nameof(InboxOperation.RelayAt)];
+        var expiresAt = t[nameof(InboxOperation.ExpiresAt)];
+
+        // Claims: {0} now, {1} next relay time, {2} batch size.
+        ClaimDue = provider switch
+        {
+            DatabaseProvider.PostgreSql =>
+                $"UPDATE {table} SET {relayAt} = {{1}} WHERE {id} IN (SELECT {id} FROM {table} WHERE {due} " +
+                $"ORDER BY {relayAt} LIMIT {{2}} FOR UPDATE SKIP LOCKED) RETURNING {string.Join(", ", relayColumns)}",
+            DatabaseProvider.SqlServer =>
+                $"UPDATE TOP ({{2}}) {table} WITH (UPDLOCK, READPAST, ROWLOCK) SET {relayAt} = {{1}} " +
+                $"OUTPUT {string.Join(", ", relayColumns.Select(c => "inserted." + c))} WHERE {due}",
+            _ =>
+                $"UPDATE {table} SET {relayAt} = {{1}} WHERE {id} IN (SELECT {id} FROM {table} WHERE {due} " +
+                $"ORDER BY {relayAt} LIMIT {{2}}) RETURNING {string.Join(", ", relayColumns)}",
+        };
+
+        // Deletes: {0} now, {1} batch size.
+        DeleteExpired = provider switch
+        {
+            DatabaseProvider.PostgreSql =>
+                $"DELETE FROM {table} WHERE {id} IN (SELECT {id} FROM {table} WHERE {expiresAt} <= {{0}} LIMIT {{1}} FOR UPDATE SKIP LOCKED)",
+            DatabaseProvider.SqlServer =>
+                $"DELETE TOP ({{1}}) FROM {table} WITH (ROWLOCK, READPAST) WHERE {expiresAt} <= {{0}}",
+            _ =>
+                $"DELETE FROM {table} WHERE {id} IN (SELECT {id} FROM {table} WHERE {expiresAt} <= {{0}} LIMIT {{1}})",
+        };
+    }
+
+    public DatabaseProvider Provider { get; }
+
+    /// <summary>Inserts an operation without a key: {0}..{13} as <see cref="InsertOrSelect"/>.</summary>
+    public string Insert { get; }
+
+    /// <summary>
+    /// Inserts unless the scope and key exist, then reads the live row in the same round trip.
+    /// {0} id, {1} tenant, {2} endpoint, {3} key, {4} fingerprint, {5} request id, {6} response status,
+    /// {7} response headers, {8} response body, {9} message type, {10} message body, {11} now, {12} expires at,
+    /// {13} relay at. Returns id, fingerprint, response status, headers, body, expires at.
+    /// </summary>
+    public string InsertOrSelect { get; }
+
+    /// <summary>Reads the row of a scope and key: {1} tenant, {2} endpoint, {3} key.</summary>
+    public string SelectExisting { get; }
+
+    /// <summary>Replaces an expired row in place: parameters as <see cref="InsertOrSelect"/>, {14} the expired row's id.</summary>
+    public string ReplaceExpired { get; }
+
+    /// <summary>{0} id, {1} tenant, {2} now. Returns id, status, created, updated, result, error code, error message.</summary>
+    public string Find { get; }
+
+    /// <summary>{0} now, {1} next relay time, {2} batch size. Returns id, tenant, endpoint, key, message type, message body.</summary>
+    public string ClaimDue { get; }
+
+    /// <summary>{0} now, {1} batch size.</summary>
+    public string DeleteExpired { get; }
+
+    public static OperationSql For(DbContext db) =>
+        Cache.GetValue(db.Model, _ => new OperationSql(TableNames.For<InboxOperation>(db), DatabaseProviders.Detect(db)));
+}

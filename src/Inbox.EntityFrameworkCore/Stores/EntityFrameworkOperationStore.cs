@@ -1,0 +1,156 @@
+using System.Runtime.InteropServices;
+using Inbox.EntityFrameworkCore.Sql;
+using Inbox.Operations;
+using Inbox.Publishing;
+using Inbox.Stores;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Inbox.EntityFrameworkCore.Stores;
+
+/// <summary>The operation store over the application's <typeparamref name="TDbContext"/>.</summary>
+internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, IOptions<InboxStoreOptions> options)
+    : IOperationStore, IOperationRelayStore, IRetentionStore
+    where TDbContext : DbContext
+{
+    // An expired row can be swept, or replaced by a concurrent acceptance, between two statements; each
+    // attempt observes a newer state, so a handful always settles.
+    private const int MaxAttempts = 8;
+
+    public async ValueTask<AcceptOutcome> AcceptAsync(NewOperation operation, CancellationToken cancellationToken)
+    {
+        var sql = OperationSql.For(db);
+        var parameters = new object?[]
+        {
+            operation.Id, operation.Scope.Tenant, operation.Scope.Endpoint, operation.IdempotencyKey,
+            operation.Fingerprint, operation.RequestId, operation.Response.StatusCode,
+            StoredResponseHeaders.Serialize(operation.Response.Headers), AsArray(operation.Response.Body),
+            operation.MessageType, AsArray(operation.MessageBody), operation.CreatedAt, operation.ExpiresAt,
+            operation.CreatedAt + options.Value.RelayDelay, null,
+        };
+        var created = new AcceptOutcome(AcceptOutcomeKind.Created, operation.Id, operation.Fingerprint, operation.Response);
+
+        if (operation.IdempotencyKey is null)
+        {
+            await RawSql.ExecuteAsync(db, sql.Insert, parameters, cancellationToken).ConfigureAwait(false);
+            return created;
+        }
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var existing = await InsertOrSelectAsync(sql, parameters, cancellationToken).ConfigureAwait(false);
+            if (existing is null)
+            {
+                continue;
+            }
+
+            if (existing.Id == operation.Id)
+            {
+                return created;
+            }
+
+            if (existing.ExpiresAt > operation.CreatedAt)
+            {
+                return new AcceptOutcome(AcceptOutcomeKind.Existing, existing.Id, existing.Fingerprint, existing.Response);
+            }
+
+            parameters[14] = existing.Id;
+            if (await RawSql.ExecuteAsync(db, sql.ReplaceExpired, parameters, cancellationToken).ConfigureAwait(false) == 1)
+            {
+                return created;
+            }
+        }
+
+        throw new InvalidOperationException(
+            $"The operation for this key kept changing under {MaxAttempts} attempts to accept it; retry the request.");
+    }
+
+    public async ValueTask<OperationRecord?> FindAsync(
+        string tenant, string operationId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        var sql = OperationSql.For(db);
+        var reader = await RawSql.ReadAsync(db, sql.Find, [operationId, tenant, now], cancellationToken).ConfigureAwait(false);
+        await using var readerLease = reader.ConfigureAwait(false);
+        var row = reader.DbDataReader;
+        if (!await row.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return new OperationRecord
+        {
+            Id = row.GetString(0),
+            Status = (OperationStatus)row.GetInt32(1),
+            CreatedAt = row.GetFieldValue<DateTimeOffset>(2),
+            UpdatedAt = row.GetFieldValue<DateTimeOffset>(3),
+            ResultJson = row.IsDBNull(4) ? null : row.GetString(4),
+            ErrorCode = row.IsDBNull(5) ? null : row.GetString(5),
+            ErrorMessage = row.IsDBNull(6) ? null : row.GetString(6),
+        };
+    }
+
+    public async ValueTask<IReadOnlyList<StoredPublication>> ClaimDueAsync(
+        DateTimeOffset now, DateTimeOffset nextRelayAt, int batchSize, CancellationToken cancellationToken)
+    {
+        var sql = OperationSql.For(db);
+        var claimed = new List<StoredPublication>();
+        var reader = await RawSql.ReadAsync(db, sql.ClaimDue, [now, nextRelayAt, batchSize], cancellationToken).ConfigureAwait(false);
+        await using var readerLease = reader.ConfigureAwait(false);
+        var row = reader.DbDataReader;
+        while (await row.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            claimed.Add(new StoredPublication
+            {
+                OperationId = row.GetString(0),
+                Scope = new OperationScope(row.GetString(1), row.GetString(2)),
+                IdempotencyKey = row.IsDBNull(3) ? null : row.GetString(3),
+                MessageType = row.GetString(4),
+                MessageBody = row.GetFieldValue<byte[]>(5),
+            });
+        }
+
+        return claimed;
+    }
+
+    public async ValueTask<int> DeleteExpiredOperationsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
+        await RawSql.ExecuteAsync(db, OperationSql.For(db).DeleteExpired, [now, batchSize], cancellationToken).ConfigureAwait(false);
+
+    private async Task<ExistingOperation?> InsertOrSelectAsync(OperationSql sql, object?[] parameters, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadExistingAsync(sql.InsertOrSelect, parameters, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (UniqueViolations.IsUniqueViolation(exception))
+        {
+            // SQL Server's guarded insert can still lose a race on some isolation settings: read the winner.
+            return await ReadExistingAsync(sql.SelectExisting, parameters, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ExistingOperation?> ReadExistingAsync(string statement, object?[] parameters, CancellationToken cancellationToken)
+    {
+        var reader = await RawSql.ReadAsync(db, statement, parameters, cancellationToken).ConfigureAwait(false);
+        await using var readerLease = reader.ConfigureAwait(false);
+        var row = reader.DbDataReader;
+        if (!await row.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var fingerprint = row.GetFieldValue<byte[]>(1);
+        var response = new StoredResponse(
+            row.GetInt32(2),
+            StoredResponseHeaders.Deserialize(row.GetString(3)),
+            row.GetFieldValue<byte[]>(4));
+        return new ExistingOperation(row.GetString(0), fingerprint, response, row.GetFieldValue<DateTimeOffset>(5));
+    }
+
+    private static byte[] AsArray(ReadOnlyMemory<byte> memory) =>
+        MemoryMarshal.TryGetArray(memory, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : memory.ToArray();
+
+    private sealed record ExistingOperation(string Id, byte[] Fingerprint, StoredResponse Response, DateTimeOffset ExpiresAt);
+}
