@@ -62,7 +62,7 @@ internal sealed class OperationAcceptor(
         {
             try
             {
-                outcome = await store.AcceptAsync(operation, linked.Token).ConfigureAwait(false);
+                outcome = await store.AcceptAsync(operation, settings.InUseTimeout, linked.Token).ConfigureAwait(false);
             }
             catch (Exception) when (inUse.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
             {

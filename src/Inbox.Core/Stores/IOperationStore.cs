@@ -12,10 +12,11 @@ public interface IOperationStore
     /// Stores <paramref name="operation"/> unless a live operation with the same scope and key exists, in one
     /// round trip where the provider allows (insert, or on conflict read the existing row). An existing
     /// operation whose key has expired is replaced by the new one. Returns once the outcome is committed.
-    /// A concurrent acceptance of the same key waits on the database; cancel <paramref name="cancellationToken"/>
-    /// to give up waiting.
+    /// A concurrent acceptance of the same key waits on the database, for at most about <paramref name="maxWait"/>
+    /// (providers that cannot be cancelled while they wait use it as their command timeout); cancel
+    /// <paramref name="cancellationToken"/> to give up sooner.
     /// </summary>
-    ValueTask<AcceptOutcome> AcceptAsync(NewOperation operation, CancellationToken cancellationToken);
+    ValueTask<AcceptOutcome> AcceptAsync(NewOperation operation, TimeSpan maxWait, CancellationToken cancellationToken);
 
     /// <summary>
     /// Reads an operation of <paramref name="tenant"/>.

@@ -17,9 +17,30 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
     // attempt observes a newer state, so a handful always settles.
     private const int MaxAttempts = 8;
 
-    public async ValueTask<AcceptOutcome> AcceptAsync(NewOperation operation, CancellationToken cancellationToken)
+    public async ValueTask<AcceptOutcome> AcceptAsync(NewOperation operation, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         var sql = OperationSql.For(db);
+        if (sql.Provider != DatabaseProvider.Sqlite)
+        {
+            return await AcceptCoreAsync(sql, operation, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Microsoft.Data.Sqlite retries a locked database until the command timeout and ignores cancellation
+        // meanwhile, so the wait limit has to be its timeout.
+        var previous = db.Database.GetCommandTimeout();
+        db.Database.SetCommandTimeout(Math.Max(1, (int)Math.Ceiling(maxWait.TotalSeconds)));
+        try
+        {
+            return await AcceptCoreAsync(sql, operation, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            db.Database.SetCommandTimeout(previous);
+        }
+    }
+
+    private async Task<AcceptOutcome> AcceptCoreAsync(OperationSql sql, NewOperation operation, CancellationToken cancellationToken)
+    {
         var parameters = new object?[]
         {
             operation.Id, operation.Scope.Tenant, operation.Scope.Endpoint, operation.IdempotencyKey,

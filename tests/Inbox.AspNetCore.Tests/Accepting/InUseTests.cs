@@ -1,0 +1,74 @@
+using System.Net;
+using Inbox.AspNetCore.Tests.Support;
+using Inbox.EntityFrameworkCore.Model;
+using Inbox.Operations;
+using Inbox.Testing;
+
+namespace Inbox.AspNetCore.Tests.Accepting;
+
+/// <summary>
+/// A request waits on another acceptance of its key (the database decides); only when that cannot be resolved in
+/// the configured time does it get 409 idempotency_key_in_use with Retry-After.
+/// </summary>
+public abstract class InUseTests
+{
+    protected abstract DatabaseKind Kind { get; }
+
+    [Fact]
+    public async Task Acceptance_blocked_past_the_timeout_is_409_in_use_with_retry_after_and_succeeds_afterwards()
+    {
+        await using var api = await TestApi.StartAsync(
+            await TestDatabase.CreateAsync(Kind),
+            options => options.InUseTimeout = TimeSpan.FromMilliseconds(500),
+            time: TimeProvider.System);
+
+        // Another writer holds the key (uncommitted), as a first request still being accepted would.
+        await using (var holder = api.CreateDbContext())
+        await using (var transaction = await holder.Database.BeginTransactionAsync())
+        {
+            holder.Add(new InboxOperation
+            {
+                Id = RandomIds.NewOperationId(),
+                TenantId = "",
+                Endpoint = "POST /claims",
+                IdempotencyKey = "key-1",
+                Fingerprint = new byte[32],
+                RequestId = RandomIds.NewRequestId(),
+                ResponseStatus = 202,
+                MessageType = "none",
+                CreatedAt = DateTimeOffset.UtcNow,
+                UpdatedAt = DateTimeOffset.UtcNow,
+                ExpiresAt = DateTimeOffset.UtcNow.AddHours(1),
+                RelayAt = DateTimeOffset.UtcNow.AddHours(1),
+            });
+            await holder.SaveChangesAsync();
+
+            var blocked = await api.Client.SendAsync(Http.Post("/claims", Http.ValidClaim, key: "key-1"));
+
+            Assert.Equal(HttpStatusCode.Conflict, blocked.StatusCode);
+            Assert.Equal("1", blocked.Header("Retry-After"));
+            var (code, message) = await blocked.ErrorAsync();
+            Assert.Equal("idempotency_key_in_use", code);
+            Assert.Contains("still being accepted", message);
+            Assert.Empty(api.Publisher.Published);
+
+            await transaction.RollbackAsync();
+        }
+
+        var retry = await api.Client.SendAsync(Http.Post("/claims", Http.ValidClaim, key: "key-1"));
+
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Null(retry.Header("Idempotent-Replayed"));
+        Assert.Single(api.Publisher.Published);
+    }
+}
+
+public sealed class PostgresInUseTests : InUseTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.PostgreSql;
+}
+
+public sealed class SqliteInUseTests : InUseTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+}

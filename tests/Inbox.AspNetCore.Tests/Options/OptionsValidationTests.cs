@@ -1,0 +1,79 @@
+using Inbox.AspNetCore.Tests.Support;
+using Inbox.EntityFrameworkCore;
+using Inbox.Testing;
+using Microsoft.Extensions.Options;
+
+namespace Inbox.AspNetCore.Tests.Options;
+
+public sealed class OptionsValidationTests
+{
+    [Fact]
+    public void Idempotency_options_report_every_error_at_once()
+    {
+        var options = new IdempotencyOptions
+        {
+            HeaderName = "",
+            AlternateHeaderName = "",
+            MaxBodySize = 0,
+            InUseTimeout = TimeSpan.Zero,
+            PublishTimeout = TimeSpan.FromSeconds(-1),
+            RetryAfter = TimeSpan.Zero,
+            MismatchStatusCode = 200,
+        };
+        options.AddPolicy("broken", policy => policy.Retention = TimeSpan.Zero);
+
+        var result = new IdempotencyOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Equal(
+        [
+            "IdempotencyOptions.HeaderName must not be empty.",
+            "IdempotencyOptions.AlternateHeaderName must be null or a header name other than HeaderName.",
+            "IdempotencyOptions.MaxBodySize must be at least 1 byte; it is 0.",
+            "IdempotencyOptions.InUseTimeout must be greater than zero; it is 00:00:00.",
+            "IdempotencyOptions.PublishTimeout must be greater than zero; it is -00:00:01.",
+            "IdempotencyOptions.RetryAfter must be greater than zero; it is 00:00:00.",
+            "IdempotencyOptions.MismatchStatusCode must be a 4xx status; it is 200.",
+            "IdempotencyOptions.Policies[\"broken\"].Retention must be greater than zero; it is 00:00:00.",
+        ], result.Failures);
+    }
+
+    [Fact]
+    public void Default_options_are_valid()
+    {
+        Assert.True(new IdempotencyOptionsValidator().Validate(null, new IdempotencyOptions()).Succeeded);
+    }
+
+    [Fact]
+    public async Task Invalid_options_stop_the_application_at_start_up()
+    {
+        var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        try
+        {
+            var error = await Assert.ThrowsAsync<AggregateException>(() => TestApi.StartAsync(
+                database,
+                options => options.MaxBodySize = -1,
+                store => store.RelayBatchSize = 0));
+
+            var failures = error.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures).Order().ToArray();
+            Assert.Equal(
+            [
+                "IdempotencyOptions.MaxBodySize must be at least 1 byte; it is -1.",
+                "InboxStoreOptions.RelayBatchSize must be between 1 and 100000; it is 0.",
+            ], failures);
+        }
+        finally
+        {
+            await database.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public void Unknown_policy_name_is_a_clear_error()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new IdempotencyOptions().GetPolicy("missing"));
+
+        Assert.Contains("'missing'", error.Message);
+        Assert.Contains("options.AddPolicy(\"missing\", ...)", error.Message);
+    }
+}

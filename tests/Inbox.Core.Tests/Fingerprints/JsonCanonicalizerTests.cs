@@ -1,0 +1,130 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Inbox.Fingerprints;
+
+namespace Inbox.Core.Tests.Fingerprints;
+
+public sealed class JsonCanonicalizerTests
+{
+    private static string Canonical(string json) => Encoding.UTF8.GetString(JsonCanonicalizer.Canonicalize(Encoding.UTF8.GetBytes(json))!);
+
+    [Fact]
+    public void Members_are_sorted_by_ordinal_name_and_whitespace_removed()
+    {
+        Assert.Equal("""{"A":2,"a":1,"b":[3,{"c":4,"d":5}]}""", Canonical("""{ "b": [3, {"d":5, "c":4}], "a": 1, "A": 2 }"""));
+    }
+
+    [Fact]
+    public void Duplicate_names_keep_their_document_order()
+    {
+        Assert.Equal("""{"a":1,"a":2,"b":0}""", Canonical("""{"b":0,"a":1,"a":2}"""));
+    }
+
+    [Fact]
+    public void Numbers_keep_their_text()
+    {
+        Assert.Equal("""[1.0,1,1e3,-0]""", Canonical("""[1.0, 1, 1e3, -0]"""));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{")]
+    [InlineData("{\"a\":1,}")]
+    [InlineData("[1] [2]")]
+    [InlineData("// comment\n{}")]
+    [InlineData("\"\\ud800\"")]
+    public void Invalid_documents_are_refused(string json)
+    {
+        Assert.Null(JsonCanonicalizer.Canonicalize(Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Fact]
+    public void Nesting_deeper_than_the_limit_is_refused_not_thrown()
+    {
+        var deep = new string('[', 1000) + new string(']', 1000);
+
+        Assert.Null(JsonCanonicalizer.Canonicalize(Encoding.UTF8.GetBytes(deep)));
+    }
+
+    [Fact]
+    public void Canonical_form_is_stable_under_shuffling_and_reformatting_of_generated_documents()
+    {
+        var random = new Random(42);
+        for (var i = 0; i < 500; i++)
+        {
+            var node = Generate(random, depth: 0);
+            var compact = node?.ToJsonString() ?? "null";
+            var shuffled = Shuffle(node?.DeepClone(), random)?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? " null ";
+
+            var canonical = Canonical(compact);
+            Assert.Equal(canonical, Canonical(shuffled));
+            Assert.Equal(canonical, Canonical(canonical));
+        }
+    }
+
+    [Fact]
+    public void Canonicalizer_never_throws_on_random_bytes()
+    {
+        var random = new Random(7);
+        var alphabet = Encoding.UTF8.GetBytes("{}[]\":,0123456789.eE+-truefalsn \\u\n\t");
+        for (var i = 0; i < 20_000; i++)
+        {
+            var bytes = new byte[random.Next(0, 64)];
+            for (var j = 0; j < bytes.Length; j++)
+            {
+                bytes[j] = random.Next(4) == 0 ? (byte)random.Next(256) : alphabet[random.Next(alphabet.Length)];
+            }
+
+            var canonical = JsonCanonicalizer.Canonicalize(bytes);
+            if (canonical is not null)
+            {
+                Assert.Equal(canonical, JsonCanonicalizer.Canonicalize(canonical));
+            }
+
+            Assert.Equal(RequestFingerprint.Length, RequestFingerprint.Compute("POST", "/r", bytes, isJson: true).Length);
+        }
+    }
+
+    private static JsonNode? Generate(Random random, int depth)
+    {
+        var kind = depth > 3 ? random.Next(4) : random.Next(6);
+        return kind switch
+        {
+            0 => JsonValue.Create(random.Next(-1000, 1000)),
+            1 => JsonValue.Create(new string((char)random.Next('a', 'z'), random.Next(0, 5)) + "\u00e9\"\\"),
+            2 => JsonValue.Create(random.Next(2) == 0),
+            3 => null,
+            4 => new JsonArray(Enumerable.Range(0, random.Next(0, 4)).Select(_ => Generate(random, depth + 1)).ToArray()),
+            _ => new JsonObject(Enumerable.Range(0, random.Next(0, 5))
+                .Select(k => KeyValuePair.Create("k" + k + (char)random.Next('A', 'z'), Generate(random, depth + 1)))),
+        };
+    }
+
+    private static JsonNode? Shuffle(JsonNode? node, Random random)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                var members = obj.ToList();
+                obj.Clear();
+                foreach (var (name, value) in members.OrderBy(_ => random.Next()))
+                {
+                    obj[name] = Shuffle(value, random);
+                }
+
+                return obj;
+            case JsonArray array:
+                var items = array.ToList();
+                array.Clear();
+                foreach (var item in items)
+                {
+                    array.Add(Shuffle(item, random));
+                }
+
+                return array;
+            default:
+                return node;
+        }
+    }
+}
