@@ -35,7 +35,7 @@ internal sealed class IdempotencyMiddleware(
 
         var settings = options.Value;
         var policy = settings.GetPolicy(metadata.PolicyName);
-        var routePattern = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? "/";
+        var routePattern = RoutePatternOf(context);
         var endpoint = $"{context.Request.Method} {routePattern}";
 
         var (key, keyError) = KeyHeaderReader.Read(context.Request.Headers, settings, policy);
@@ -82,6 +82,13 @@ internal sealed class IdempotencyMiddleware(
             new IdempotencyFeature(key, new OperationScope(tenant, endpoint), fingerprint, policy));
 
         await next(context).ConfigureAwait(false);
+    }
+
+    // Controllers' attribute routes have no leading slash; scopes read the same either way.
+    private static string RoutePatternOf(HttpContext context)
+    {
+        var pattern = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? "/";
+        return pattern.StartsWith('/') ? pattern : "/" + pattern;
     }
 
     private static bool AppliesTo(string method) =>

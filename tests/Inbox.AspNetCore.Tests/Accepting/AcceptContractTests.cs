@@ -484,6 +484,23 @@ public abstract class AcceptContractTests
     }
 
     [Fact]
+    public async Task Controller_action_opted_in_with_the_attribute_follows_the_contract_and_its_policy()
+    {
+        await using var api = await StartAsync();
+        const string key = "550e8400-e29b-41d4-a716-446655440000";
+
+        var notUuid = await api.Client.SendAsync(Http.Post("/mvc/claims", Http.ValidClaim, key: "order-1"));
+        var first = await api.Client.SendAsync(Http.Post("/mvc/claims", Http.ValidClaim, key: key));
+        var retry = await api.Client.SendAsync(Http.Post("/mvc/claims", Http.ValidClaim, key: key));
+
+        Assert.Equal(HttpStatusCode.BadRequest, notUuid.StatusCode);
+        Assert.Equal("invalid_idempotency_key", (await notUuid.ErrorAsync()).Code);
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal("true", retry.Header("Idempotent-Replayed"));
+        Assert.Equal("POST /mvc/claims", Assert.Single(await api.OperationsAsync()).Endpoint);
+    }
+
+    [Fact]
     public async Task Errors_can_be_written_as_problem_details()
     {
         await using var api = await StartAsync(options => options.ResponseFormat = ResponseFormat.ProblemDetails);

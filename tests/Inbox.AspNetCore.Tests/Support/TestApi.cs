@@ -77,6 +77,7 @@ public sealed class TestApi : IAsyncDisposable
         builder.Services.AddAuthentication(TestTenantAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestTenantAuthentication>(TestTenantAuthentication.SchemeName, null);
         builder.Services.AddAuthorization();
+        builder.Services.AddControllers().AddApplicationPart(typeof(ClaimsController).Assembly);
         services?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -92,6 +93,7 @@ public sealed class TestApi : IAsyncDisposable
         app.MapPost("/raw", (HttpRequest request) => Operations.Accept(new SubmitClaim("raw", 1))).WithIdempotency();
         app.MapMethods("/mixed", ["GET", "DELETE"], () => Results.Ok("untouched")).WithIdempotency();
         app.MapPost("/plain", () => Results.Ok("untouched"));
+        app.MapControllers();
         app.MapOperationStatus("/operations/{id}");
 
         await app.StartAsync();

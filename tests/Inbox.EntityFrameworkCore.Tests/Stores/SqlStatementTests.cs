@@ -1,0 +1,74 @@
+using Inbox.EntityFrameworkCore.Sql;
+using Inbox.EntityFrameworkCore.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace Inbox.EntityFrameworkCore.Tests.Stores;
+
+/// <summary>
+/// The statements each provider gets, read without a server. They pin the locking choices that make the claim
+/// race-free and the relay and sweeper safe with several instances; the live store tests prove the behaviour.
+/// </summary>
+public sealed class SqlStatementTests
+{
+    private static OperationSql For(Func<DbContextOptionsBuilder<StoreDbContext>, DbContextOptionsBuilder<StoreDbContext>> configure)
+    {
+        using var db = new StoreDbContext(configure(new DbContextOptionsBuilder<StoreDbContext>()).Options);
+        return OperationSql.For(db);
+    }
+
+    [Fact]
+    public void SqlServer_guards_the_claim_with_a_key_range_lock_and_skips_locked_rows_in_background_work()
+    {
+        var sql = For(b => b.UseSqlServer("Server=unused;Database=unused"));
+
+        Assert.Equal(DatabaseProvider.SqlServer, sql.Provider);
+        Assert.Contains("WHERE NOT EXISTS (SELECT 1 FROM [inbox_operations] WITH (UPDLOCK, HOLDLOCK) WHERE [tenant_id] = {1} AND [endpoint] = {2} AND [idempotency_key] = {3})", sql.InsertOrSelect);
+        Assert.Contains("UPDATE TOP ({2}) [inbox_operations] WITH (UPDLOCK, READPAST, ROWLOCK)", sql.ClaimDue);
+        Assert.Contains("OUTPUT inserted.[id]", sql.ClaimDue);
+        Assert.StartsWith("DELETE TOP ({1}) FROM [inbox_operations] WITH (ROWLOCK, READPAST)", sql.DeleteExpired);
+    }
+
+    [Fact]
+    public void PostgreSql_claims_with_on_conflict_and_skips_locked_rows()
+    {
+        var sql = For(b => b.UseNpgsql("Host=unused"));
+
+        Assert.Contains("ON CONFLICT (tenant_id, endpoint, idempotency_key) DO NOTHING", sql.InsertOrSelect);
+        Assert.Contains("FOR UPDATE SKIP LOCKED", sql.ClaimDue);
+        Assert.Contains("FOR UPDATE SKIP LOCKED", sql.DeleteExpired);
+    }
+
+    [Fact]
+    public void Custom_schema_and_table_names_reach_every_statement()
+    {
+        using var db = new CustomTableContext(new DbContextOptionsBuilder<CustomTableContext>().UseNpgsql("Host=unused").Options);
+        var sql = OperationSql.For(db);
+
+        foreach (var statement in new[] { sql.Insert, sql.InsertOrSelect, sql.ReplaceExpired, sql.Find, sql.ClaimDue, sql.DeleteExpired })
+        {
+            Assert.Contains("billing.idempotent_operations", statement);
+        }
+    }
+
+    [Fact]
+    public void Context_without_the_inbox_model_gets_a_clear_error()
+    {
+        using var db = new EmptyContext(new DbContextOptionsBuilder<EmptyContext>().UseSqlite("Data Source=:memory:").Options);
+
+        var error = Assert.Throws<InvalidOperationException>(() => OperationSql.For(db));
+
+        Assert.Contains("call modelBuilder.AddInbox()", error.Message);
+    }
+
+    private sealed class CustomTableContext(DbContextOptions<CustomTableContext> options) : DbContext(options)
+    {
+        protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+            modelBuilder.AddInbox(o =>
+            {
+                o.Schema = "billing";
+                o.OperationsTable = "idempotent_operations";
+            });
+    }
+
+    private sealed class EmptyContext(DbContextOptions<EmptyContext> options) : DbContext(options);
+}
