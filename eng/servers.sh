@@ -51,6 +51,7 @@ BEGIN
     ALTER ROLE inbox LOGIN PASSWORD 'inbox' CREATEDB;
   END IF;
 END $$;
+GRANT pg_signal_backend TO inbox;
 SQL
     # Connections from many test processes at once.
     local max

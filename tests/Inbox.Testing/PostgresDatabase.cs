@@ -30,7 +30,16 @@ public sealed class PostgresDatabase : IAsyncDisposable
 
         await using var connection = new NpgsqlConnection(_adminConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
+        try
+        {
+            await using var force = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
+            await force.ExecuteNonQueryAsync();
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // FORCE may not terminate an autovacuum worker without pg_signal_backend; a plain drop stops it itself.
+            await using var plain = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\"", connection);
+            await plain.ExecuteNonQueryAsync();
+        }
     }
 }

@@ -64,7 +64,8 @@ internal sealed class OperationAcceptor(
             {
                 outcome = await store.AcceptAsync(operation, settings.InUseTimeout, linked.Token).ConfigureAwait(false);
             }
-            catch (Exception) when (inUse.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+            catch (Exception exception) when (
+                !context.RequestAborted.IsCancellationRequested && (exception is TimeoutException || inUse.IsCancellationRequested))
             {
                 metrics.InUse(feature.Scope.Endpoint);
                 Log.InUse(logger, feature.Scope.Endpoint, settings.InUseTimeout);

@@ -13,8 +13,8 @@ public interface IOperationStore
     /// round trip where the provider allows (insert, or on conflict read the existing row). An existing
     /// operation whose key has expired is replaced by the new one. Returns once the outcome is committed.
     /// A concurrent acceptance of the same key waits on the database, for at most about <paramref name="maxWait"/>
-    /// (providers that cannot be cancelled while they wait use it as their command timeout); cancel
-    /// <paramref name="cancellationToken"/> to give up sooner.
+    /// (providers that cannot be cancelled while they wait use it as their command timeout), then throws
+    /// <see cref="TimeoutException"/>; cancel <paramref name="cancellationToken"/> to give up sooner.
     /// </summary>
     ValueTask<AcceptOutcome> AcceptAsync(NewOperation operation, TimeSpan maxWait, CancellationToken cancellationToken);
 

@@ -20,22 +20,30 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
     public async ValueTask<AcceptOutcome> AcceptAsync(NewOperation operation, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         var sql = OperationSql.For(db);
-        if (sql.Provider != DatabaseProvider.Sqlite)
-        {
-            return await AcceptCoreAsync(sql, operation, cancellationToken).ConfigureAwait(false);
-        }
 
         // Microsoft.Data.Sqlite retries a locked database until the command timeout and ignores cancellation
-        // meanwhile, so the wait limit has to be its timeout.
-        var previous = db.Database.GetCommandTimeout();
-        db.Database.SetCommandTimeout(Math.Max(1, (int)Math.Ceiling(maxWait.TotalSeconds)));
+        // meanwhile, so there the wait limit has to be the command timeout.
+        var limitsByTimeout = sql.Provider == DatabaseProvider.Sqlite;
+        var previousTimeout = db.Database.GetCommandTimeout();
+        if (limitsByTimeout)
+        {
+            db.Database.SetCommandTimeout(Math.Max(1, (int)Math.Ceiling(maxWait.TotalSeconds)));
+        }
+
         try
         {
             return await AcceptCoreAsync(sql, operation, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception exception) when (DatabaseErrors.IsWaitTimeout(exception))
+        {
+            throw new TimeoutException("Another acceptance holds this key and did not finish in time.", exception);
+        }
         finally
         {
-            db.Database.SetCommandTimeout(previous);
+            if (limitsByTimeout)
+            {
+                db.Database.SetCommandTimeout(previousTimeout);
+            }
         }
     }
 
@@ -143,7 +151,7 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
         {
             return await ReadExistingAsync(sql.InsertOrSelect, parameters, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (UniqueViolations.IsUniqueViolation(exception))
+        catch (Exception exception) when (DatabaseErrors.IsUniqueViolation(exception))
         {
             // SQL Server's guarded insert can still lose a race on some isolation settings: read the winner.
             return await ReadExistingAsync(sql.SelectExisting, parameters, cancellationToken).ConfigureAwait(false);

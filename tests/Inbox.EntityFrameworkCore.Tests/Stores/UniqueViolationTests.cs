@@ -42,7 +42,7 @@ public abstract class UniqueViolationTests
         second.Add(Row(RandomIds.NewOperationId()));
         var error = await Assert.ThrowsAsync<DbUpdateException>(() => second.SaveChangesAsync());
 
-        Assert.True(UniqueViolations.IsUniqueViolation(error));
+        Assert.True(DatabaseErrors.IsUniqueViolation(error));
     }
 
     [SkippableFact]
@@ -61,11 +61,11 @@ public abstract class UniqueViolationTests
         duplicate.IdempotencyKey = "key-2";
         second.Add(duplicate);
         var error = await Assert.ThrowsAsync<DbUpdateException>(() => second.SaveChangesAsync());
-        Assert.True(UniqueViolations.IsUniqueViolation(error));
+        Assert.True(DatabaseErrors.IsUniqueViolation(error));
 
         await using var third = fixture.CreateDbContext();
         var other = await Assert.ThrowsAnyAsync<Exception>(() => third.Database.ExecuteSqlRawAsync("SELECT * FROM no_such_table"));
-        Assert.False(UniqueViolations.IsUniqueViolation(other));
+        Assert.False(DatabaseErrors.IsUniqueViolation(other));
     }
 }
 
