@@ -6,7 +6,7 @@ namespace Microsoft.EntityFrameworkCore;
 public static class InboxModelBuilderExtensions
 {
     /// <summary>
-    /// Adds the Inbox entities (<see cref="InboxOperation"/>) to the model. Call it from
+    /// Adds the Inbox entities (<see cref="InboxOperation"/> and <see cref="InboxEntry"/>) to the model. Call it from
     /// <c>OnModelCreating</c> of the <c>DbContext</c> that holds the application's own tables, so the
     /// operation, the consumer's writes and the recorded outcome commit in one transaction.
     /// </summary>
@@ -16,6 +16,7 @@ public static class InboxModelBuilderExtensions
         var options = new InboxModelOptions();
         configure?.Invoke(options);
         modelBuilder.ApplyConfiguration(new InboxOperationConfiguration(options));
+        modelBuilder.ApplyConfiguration(new InboxEntryConfiguration(options));
         return modelBuilder;
     }
 }

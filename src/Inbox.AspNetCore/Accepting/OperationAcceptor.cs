@@ -134,6 +134,7 @@ internal sealed class OperationAcceptor(
                     OperationId = operation.Id,
                     Scope = operation.Scope,
                     IdempotencyKey = operation.IdempotencyKey,
+                    ExpiresAt = operation.ExpiresAt,
                     Message = message,
                     MessageType = messageType,
                 },

@@ -38,4 +38,19 @@ public static class InboxDiagnostics
 
     /// <summary>Counter: expired rows deleted by the sweeper; tagged with <c>inbox.table</c>.</summary>
     public const string RowsSwept = "inbox.retention.rows_deleted";
+
+    /// <summary>Counter: messages a consumer ran and committed behind the inbox; tagged with <c>inbox.consumer</c>.</summary>
+    public const string MessagesConsumed = "inbox.messages.consumed";
+
+    /// <summary>Counter: redeliveries and duplicate publishes the inbox skipped.</summary>
+    public const string DuplicatesSkipped = "inbox.messages.duplicates_skipped";
+
+    /// <summary>Counter: deliveries that waited because another delivery held a live lease.</summary>
+    public const string DeliveriesDeferred = "inbox.messages.deferred";
+
+    /// <summary>Counter: expired leases taken over (the effect is repeated with the same downstream key).</summary>
+    public const string LeaseTakeovers = "inbox.leases.takeovers";
+
+    /// <summary>Counter: messages whose retries were exhausted, recorded as failed.</summary>
+    public const string FailuresRecorded = "inbox.messages.failures_recorded";
 }

@@ -44,10 +44,28 @@ public static class RandomIds
         return true;
     }
 
+    /// <summary>
+    /// A deterministic id: <paramref name="prefix"/> and 26 characters from the first 128 bits of the SHA-256 of
+    /// <paramref name="seed"/>. The same seed always gives the same id.
+    /// </summary>
+    public static string Derive(string prefix, string seed)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        ArgumentNullException.ThrowIfNull(seed);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed), hash);
+        return Encode(prefix, hash[..16]);
+    }
+
     private static string New(string prefix)
     {
         Span<byte> random = stackalloc byte[16];
         RandomNumberGenerator.Fill(random);
+        return Encode(prefix, random);
+    }
+
+    private static string Encode(string prefix, ReadOnlySpan<byte> random)
+    {
         return string.Create(prefix.Length + 26, (prefix, Bits: new UInt128(
             BitConverter.ToUInt64(random[..8]), BitConverter.ToUInt64(random[8..]))), static (span, state) =>
         {

@@ -14,4 +14,7 @@ public static class OperationHeaders
 
     /// <summary>The endpoint (method and route pattern) of the operation's scope.</summary>
     public const string Endpoint = "Inbox-Endpoint";
+
+    /// <summary>When the operation expires, as an ISO 8601 UTC timestamp.</summary>
+    public const string ExpiresAt = "Inbox-Operation-Expires-At";
 }

@@ -14,6 +14,9 @@ public sealed class OperationPublication
     /// <summary>The idempotency key, or <see langword="null"/> when the request had none.</summary>
     public string? IdempotencyKey { get; init; }
 
+    /// <summary>When the operation expires (published as <see cref="OperationHeaders.ExpiresAt"/>), so consumers keep their inbox entry at least as long.</summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
+
     /// <summary>The message to publish.</summary>
     public required object Message { get; init; }
 

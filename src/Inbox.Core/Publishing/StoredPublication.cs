@@ -14,6 +14,9 @@ public sealed class StoredPublication
     /// <summary>The idempotency key, or <see langword="null"/> when the request had none.</summary>
     public string? IdempotencyKey { get; init; }
 
+    /// <summary>When the operation expires.</summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
+
     /// <summary>The stored message type name (see <see cref="MessageTypeNames"/>).</summary>
     public required string MessageType { get; init; }
 

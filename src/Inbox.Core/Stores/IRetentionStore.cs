@@ -9,4 +9,11 @@ public interface IRetentionStore
     /// </summary>
     /// <returns>The number of rows deleted; less than <paramref name="batchSize"/> when the backlog is done.</returns>
     ValueTask<int> DeleteExpiredOperationsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes up to <paramref name="batchSize"/> consumer inbox entries, in any state, that expired at or before
+    /// <paramref name="now"/>, skipping rows locked by another transaction.
+    /// </summary>
+    /// <returns>The number of rows deleted.</returns>
+    ValueTask<int> DeleteExpiredInboxEntriesAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken);
 }

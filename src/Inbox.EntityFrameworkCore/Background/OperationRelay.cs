@@ -46,6 +46,7 @@ internal sealed class OperationRelay(
                         OperationId = stored.OperationId,
                         Scope = stored.Scope,
                         IdempotencyKey = stored.IdempotencyKey,
+                        ExpiresAt = stored.ExpiresAt,
                         MessageType = type,
                         Message = MessageSerializer.Deserialize(stored.MessageBody.Span, type),
                     },

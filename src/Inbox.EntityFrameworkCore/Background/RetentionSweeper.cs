@@ -13,28 +13,34 @@ internal sealed class RetentionSweeper(
     StoreMetrics metrics,
     ILogger<RetentionSweeper> logger)
 {
-    /// <summary>Deletes every row expired by now, one batch per statement; returns how many were deleted.</summary>
+    /// <summary>Deletes every row expired by now from both tables, one batch per statement; returns how many were deleted.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        var batchSize = options.Value.SweepBatchSize;
         var now = time.GetUtcNow();
+        var total = await SweepTableAsync("operations", (store, size) => store.DeleteExpiredOperationsAsync(now, size, cancellationToken)).ConfigureAwait(false);
+        total += await SweepTableAsync("inbox_entries", (store, size) => store.DeleteExpiredInboxEntriesAsync(now, size, cancellationToken)).ConfigureAwait(false);
+        if (total > 0)
+        {
+            Log.Swept(logger, total);
+        }
+
+        return total;
+    }
+
+    private async Task<int> SweepTableAsync(string table, Func<IRetentionStore, int, ValueTask<int>> deleteBatch)
+    {
+        var batchSize = options.Value.SweepBatchSize;
         var total = 0;
         int deleted;
         do
         {
             var scope = scopes.CreateAsyncScope();
-        await using var scopeLease = scope.ConfigureAwait(false);
-            var store = scope.ServiceProvider.GetRequiredService<IRetentionStore>();
-            deleted = await store.DeleteExpiredOperationsAsync(now, batchSize, cancellationToken).ConfigureAwait(false);
-            metrics.Swept("operations", deleted);
+            await using var scopeLease = scope.ConfigureAwait(false);
+            deleted = await deleteBatch(scope.ServiceProvider.GetRequiredService<IRetentionStore>(), batchSize).ConfigureAwait(false);
+            metrics.Swept(table, deleted);
             total += deleted;
         }
         while (deleted == batchSize);
-
-        if (total > 0)
-        {
-            Log.Swept(logger, total);
-        }
 
         return total;
     }

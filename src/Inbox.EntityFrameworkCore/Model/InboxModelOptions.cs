@@ -8,4 +8,7 @@ public sealed class InboxModelOptions
 
     /// <summary>The operations table. Default: <c>inbox_operations</c>.</summary>
     public string OperationsTable { get; set; } = "inbox_operations";
+
+    /// <summary>The consumers' inbox table. Default: <c>inbox_entries</c>.</summary>
+    public string InboxEntriesTable { get; set; } = "inbox_entries";
 }

@@ -41,7 +41,7 @@ internal sealed class InboxOperationConfiguration(InboxModelOptions options) : I
             .HasDatabaseName(ScopeKeyIndex);
         builder.HasIndex(o => o.ExpiresAt).HasDatabaseName("ix_inbox_operations_expires_at");
         builder.HasIndex(o => o.RelayAt)
-            .HasFilter("status = 0")
+            .HasFilter("status < 2")
             .HasDatabaseName("ix_inbox_operations_relay_at");
     }
 }

@@ -70,8 +70,11 @@ internal sealed class OperationSql
         {
             nameof(InboxOperation.Id), nameof(InboxOperation.TenantId), nameof(InboxOperation.Endpoint),
             nameof(InboxOperation.IdempotencyKey), nameof(InboxOperation.MessageType), nameof(InboxOperation.MessageBody),
+            nameof(InboxOperation.ExpiresAt),
         }.Select(p => t[p]).ToArray();
-        var due = $"{t[nameof(InboxOperation.Status)]} = 0 AND {t[nameof(InboxOperation.RelayAt)]} <= {{0}} AND {t[nameof(InboxOperation.ExpiresAt)]} > {{0}}";
+
+        // Accepted operations never taken, and processing ones whose consumer went away (see StartOperation).
+        var due = $"{t[nameof(InboxOperation.Status)]} < 2 AND {t[nameof(InboxOperation.RelayAt)]} <= {{0}} AND {t[nameof(InboxOperation.ExpiresAt)]} > {{0}}";
         var id = t[nameof(InboxOperation.Id)];
         var relayAt = t[nameof(InboxOperation.RelayAt)];
         var expiresAt = t[nameof(InboxOperation.ExpiresAt)];
@@ -124,7 +127,7 @@ internal sealed class OperationSql
     /// <summary>{0} id, {1} tenant, {2} now. Returns id, status, created, updated, result, error code, error message.</summary>
     public string Find { get; }
 
-    /// <summary>{0} now, {1} next relay time, {2} batch size. Returns id, tenant, endpoint, key, message type, message body.</summary>
+    /// <summary>{0} now, {1} next relay time, {2} batch size. Returns id, tenant, endpoint, key, message type, message body, expires at.</summary>
     public string ClaimDue { get; }
 
     /// <summary>{0} now, {1} batch size.</summary>

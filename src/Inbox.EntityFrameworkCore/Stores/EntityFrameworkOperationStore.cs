@@ -136,6 +136,7 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
                 IdempotencyKey = row.IsDBNull(3) ? null : row.GetString(3),
                 MessageType = row.GetString(4),
                 MessageBody = row.GetFieldValue<byte[]>(5),
+                ExpiresAt = row.GetFieldValue<DateTimeOffset>(6),
             });
         }
 
@@ -144,6 +145,9 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
 
     public async ValueTask<int> DeleteExpiredOperationsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
         await RawSql.ExecuteAsync(db, OperationSql.For(db).DeleteExpired, [now, batchSize], cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask<int> DeleteExpiredInboxEntriesAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
+        await RawSql.ExecuteAsync(db, InboxEntrySql.For(db).DeleteExpired, [now, batchSize], cancellationToken).ConfigureAwait(false);
 
     private async Task<ExistingOperation?> InsertOrSelectAsync(OperationSql sql, object?[] parameters, CancellationToken cancellationToken)
     {

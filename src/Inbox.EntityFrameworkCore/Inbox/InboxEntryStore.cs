@@ -1,0 +1,133 @@
+using Inbox.EntityFrameworkCore.Sql;
+using Inbox.Operations;
+using Microsoft.EntityFrameworkCore;
+
+namespace Inbox.EntityFrameworkCore.Inbox;
+
+/// <summary>
+/// The consumer inbox's statements over the application's context. Each runs on the context's connection and
+/// joins its current transaction, so a transactional consumer's claim, writes and outcome commit together.
+/// </summary>
+internal static class InboxEntryStore
+{
+    /// <summary>Claims the entry (insert, or take over a failed entry or an expired lease) and reads it back, in one round trip.</summary>
+    public static async Task<InboxClaimResult> ClaimAsync(DbContext db, InboxClaimRequest request, CancellationToken cancellationToken)
+    {
+        var sql = InboxEntrySql.For(db);
+        var statement = request.LeaseExpiresAt is null ? sql.ClaimTransactional : sql.ClaimLeased;
+        object?[] parameters =
+        [
+            request.Consumer, request.MessageKey, request.OperationId, request.ClaimToken, request.Now, request.ExpiresAt,
+            request.TakeoverBefore, request.LeaseExpiresAt,
+        ];
+
+        try
+        {
+            return await ReadClaimAsync(db, statement, parameters, request.ClaimToken, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (DatabaseErrors.IsUniqueViolation(exception) && db.Database.CurrentTransaction is null)
+        {
+            // SQL Server's guarded insert can still lose a race on some isolation settings: the winner holds it.
+            return new InboxClaimResult(false, OperationStatus.Processing, 0, ClaimKind.Fresh, null);
+        }
+    }
+
+    /// <summary>The entry's status and lease, or <see langword="null"/> when it is gone.</summary>
+    public static async Task<(OperationStatus Status, DateTimeOffset? LeaseExpiresAt)?> ReadStateAsync(
+        DbContext db, string consumer, string messageKey, CancellationToken cancellationToken)
+    {
+        var reader = await RawSql.ReadAsync(db, InboxEntrySql.For(db).ReadState, [consumer, messageKey], cancellationToken).ConfigureAwait(false);
+        await using var readerLease = reader.ConfigureAwait(false);
+        var row = reader.DbDataReader;
+        if (!await row.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return ((OperationStatus)row.GetInt32(0), row.IsDBNull(1) ? null : row.GetFieldValue<DateTimeOffset>(1));
+    }
+
+    /// <summary>Records the result of a transactional claim (inside its transaction) and completes the operation.</summary>
+    public static async Task CompleteTransactionalAsync(
+        DbContext db, string consumer, string messageKey, string? resultJson, string? completesOperationId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var sql = InboxEntrySql.For(db);
+        var (statement, parameters) = (resultJson, completesOperationId) switch
+        {
+            (null, null) => (null, null),
+            (not null, null) => (sql.SetResult, new object?[] { consumer, messageKey, resultJson, now }),
+            (null, not null) => (sql.SucceedOperation, new object?[] { completesOperationId, null, now }),
+            _ => (sql.SetResultAndSucceedOperation, new object?[] { consumer, messageKey, resultJson, now, completesOperationId }),
+        };
+
+        if (statement is not null)
+        {
+            await RawSql.ExecuteAsync(db, statement, parameters!, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Records the outcome of a leased claim; the operation is completed only when this delivery still held the
+    /// lease. Returns whether it did.
+    /// </summary>
+    public static async Task<bool> CompleteLeasedAsync(
+        DbContext db, string consumer, string messageKey, string claimToken, string? resultJson, string? completesOperationId, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var sql = InboxEntrySql.For(db);
+        var held = await RawSql.ExecuteAsync(db, sql.CompleteLeased, [consumer, messageKey, resultJson, now, claimToken], cancellationToken).ConfigureAwait(false) == 1;
+        if (held && completesOperationId is not null)
+        {
+            await RawSql.ExecuteAsync(db, sql.SucceedOperation, [completesOperationId, resultJson, now], cancellationToken).ConfigureAwait(false);
+        }
+
+        return held;
+    }
+
+    /// <summary>
+    /// Marks an accepted (or failed, when redriven) operation as processing, and moves its relay time past the
+    /// lease so the relay republishes it only if the consumer goes away.
+    /// </summary>
+    public static Task<int> StartOperationAsync(DbContext db, string operationId, DateTimeOffset now, DateTimeOffset relayAt, CancellationToken cancellationToken) =>
+        RawSql.ExecuteAsync(db, InboxEntrySql.For(db).StartOperation, [operationId, now, relayAt], cancellationToken);
+
+    /// <summary>Releases this delivery's claim after an attempt threw, so the next attempt claims at once.</summary>
+    public static Task<int> ReleaseAttemptAsync(DbContext db, string consumer, string messageKey, string claimToken, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RawSql.ExecuteAsync(db, InboxEntrySql.For(db).ReleaseAttempt, [consumer, messageKey, now, claimToken], cancellationToken);
+
+    /// <summary>
+    /// Records that retries are exhausted: a processing entry is released as failed (so a redrive may run it) and
+    /// the operation, unless it already succeeded, becomes failed with the error.
+    /// </summary>
+    public static async Task RecordFailureAsync(
+        DbContext db, string consumer, string messageKey, string? failsOperationId, string errorCode, string errorMessage, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var sql = InboxEntrySql.For(db);
+        await RawSql.ExecuteAsync(db, sql.ReleaseFailed, [consumer, messageKey, errorCode, errorMessage, now], cancellationToken).ConfigureAwait(false);
+        if (failsOperationId is not null)
+        {
+            await RawSql.ExecuteAsync(db, sql.FailOperation, [failsOperationId, errorCode, errorMessage, now], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<InboxClaimResult> ReadClaimAsync(
+        DbContext db, string statement, object?[] parameters, string claimToken, CancellationToken cancellationToken)
+    {
+        var reader = await RawSql.ReadAsync(db, statement, parameters, cancellationToken).ConfigureAwait(false);
+        await using var readerLease = reader.ConfigureAwait(false);
+        var row = reader.DbDataReader;
+        if (!await row.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Only a concurrent sweep of an expired entry can get here; the next delivery claims afresh.
+            return new InboxClaimResult(false, OperationStatus.Processing, 0, ClaimKind.Fresh, null);
+        }
+
+        return new InboxClaimResult(
+            Claimed: row.GetString(0) == claimToken,
+            Status: (OperationStatus)row.GetInt32(1),
+            Attempt: row.GetInt32(2),
+            Kind: (ClaimKind)row.GetInt32(3),
+            LeaseExpiresAt: row.IsDBNull(4) ? null : row.GetFieldValue<DateTimeOffset>(4));
+    }
+}

@@ -1,0 +1,160 @@
+using System.Runtime.CompilerServices;
+using Inbox.EntityFrameworkCore.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace Inbox.EntityFrameworkCore.Sql;
+
+/// <summary>The statements of the consumer inbox for one model and provider, built once from the model.</summary>
+internal sealed class InboxEntrySql
+{
+    private static readonly ConditionalWeakTable<IModel, InboxEntrySql> Cache = new();
+
+    private InboxEntrySql(TableNames e, TableNames o, DatabaseProvider provider)
+    {
+        Provider = provider;
+        var entries = e.Table;
+        var key = $"{e[nameof(InboxEntry.Consumer)]} = {{0}} AND {e[nameof(InboxEntry.MessageKey)]} = {{1}}";
+        string C(string property) => e[property];
+
+        var insertColumns = string.Join(", ", new[]
+        {
+            nameof(InboxEntry.Consumer), nameof(InboxEntry.MessageKey), nameof(InboxEntry.Status), nameof(InboxEntry.OperationId),
+            nameof(InboxEntry.ClaimToken), nameof(InboxEntry.Attempt), nameof(InboxEntry.ClaimKind), nameof(InboxEntry.LeaseExpiresAt),
+            nameof(InboxEntry.CreatedAt), nameof(InboxEntry.UpdatedAt), nameof(InboxEntry.ExpiresAt),
+        }.Select(C));
+
+        // A claim: {0} consumer, {1} message key, {2} operation id, {3} claim token, {4} now, {5} expires at,
+        // {6} leases that expired before this instant may be taken over, {7} lease expiry (leased mode only).
+        // Claimable: no entry, a failed entry (redrive), or a processing entry whose lease has expired.
+        string Claim(int status, string lease)
+        {
+            var values = $"{{0}}, {{1}}, {status}, {{2}}, {{3}}, 1, 0, {lease}, {{4}}, {{4}}, {{5}}";
+            var claimable = $"{{alias}}{C(nameof(InboxEntry.Status))} = 3 OR ({{alias}}{C(nameof(InboxEntry.Status))} = 1 AND {{alias}}{C(nameof(InboxEntry.LeaseExpiresAt))} <= {{6}})";
+            var set =
+                $"{C(nameof(InboxEntry.Status))} = {status}, {C(nameof(InboxEntry.ClaimToken))} = {{3}}, " +
+                $"{C(nameof(InboxEntry.Attempt))} = {{alias}}{C(nameof(InboxEntry.Attempt))} + 1, " +
+                $"{C(nameof(InboxEntry.ClaimKind))} = CASE WHEN {{alias}}{C(nameof(InboxEntry.Status))} = 1 THEN 2 ELSE 1 END, " +
+                $"{C(nameof(InboxEntry.LeaseExpiresAt))} = {lease}, {C(nameof(InboxEntry.OperationId))} = {{2}}, " +
+                $"{C(nameof(InboxEntry.ErrorCode))} = NULL, {C(nameof(InboxEntry.ErrorMessage))} = NULL, " +
+                $"{C(nameof(InboxEntry.UpdatedAt))} = {{4}}, {C(nameof(InboxEntry.ExpiresAt))} = {{5}}";
+            var read =
+                $"SELECT {C(nameof(InboxEntry.ClaimToken))}, {C(nameof(InboxEntry.Status))}, {C(nameof(InboxEntry.Attempt))}, " +
+                $"{C(nameof(InboxEntry.ClaimKind))}, {C(nameof(InboxEntry.LeaseExpiresAt))} FROM {entries} WHERE {key};";
+
+            return provider switch
+            {
+                DatabaseProvider.SqlServer =>
+                    $"UPDATE t SET {set.Replace("{alias}", "t.", StringComparison.Ordinal)} FROM {entries} AS t WITH (UPDLOCK, HOLDLOCK) " +
+                    $"WHERE t.{C(nameof(InboxEntry.Consumer))} = {{0}} AND t.{C(nameof(InboxEntry.MessageKey))} = {{1}} AND ({claimable.Replace("{alias}", "t.", StringComparison.Ordinal)});\n" +
+                    $"IF @@ROWCOUNT = 0 INSERT INTO {entries} ({insertColumns}) SELECT {values} " +
+                    $"WHERE NOT EXISTS (SELECT 1 FROM {entries} WITH (UPDLOCK, HOLDLOCK) WHERE {key});\n{read}",
+                _ =>
+                    $"INSERT INTO {entries} AS t ({insertColumns}) VALUES ({values}) " +
+                    $"ON CONFLICT ({C(nameof(InboxEntry.Consumer))}, {C(nameof(InboxEntry.MessageKey))}) DO UPDATE SET {set.Replace("{alias}", "t.", StringComparison.Ordinal)} " +
+                    $"WHERE {claimable.Replace("{alias}", "t.", StringComparison.Ordinal)};\n{read}",
+            };
+        }
+
+        ClaimTransactional = Claim(status: 2, lease: "NULL");
+        ClaimLeased = Claim(status: 1, lease: "{7}");
+
+        ReadState = $"SELECT {C(nameof(InboxEntry.Status))}, {C(nameof(InboxEntry.LeaseExpiresAt))} FROM {entries} WHERE {key}";
+
+        SetResult = $"UPDATE {entries} SET {C(nameof(InboxEntry.Result))} = {{2}}, {C(nameof(InboxEntry.UpdatedAt))} = {{3}} WHERE {key}";
+
+        CompleteLeased =
+            $"UPDATE {entries} SET {C(nameof(InboxEntry.Status))} = 2, {C(nameof(InboxEntry.Result))} = {{2}}, " +
+            $"{C(nameof(InboxEntry.LeaseExpiresAt))} = NULL, {C(nameof(InboxEntry.UpdatedAt))} = {{3}} " +
+            $"WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{4}} AND {C(nameof(InboxEntry.Status))} = 1";
+
+        ReleaseAttempt =
+            $"UPDATE {entries} SET {C(nameof(InboxEntry.Status))} = 3, {C(nameof(InboxEntry.LeaseExpiresAt))} = NULL, {C(nameof(InboxEntry.UpdatedAt))} = {{2}} " +
+            $"WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{3}} AND {C(nameof(InboxEntry.Status))} = 1";
+
+        ReleaseFailed =
+            $"UPDATE {entries} SET {C(nameof(InboxEntry.Status))} = 3, {C(nameof(InboxEntry.LeaseExpiresAt))} = NULL, " +
+            $"{C(nameof(InboxEntry.ErrorCode))} = {{2}}, {C(nameof(InboxEntry.ErrorMessage))} = {{3}}, {C(nameof(InboxEntry.UpdatedAt))} = {{4}} " +
+            $"WHERE {key} AND {C(nameof(InboxEntry.Status))} IN (1, 3)";
+
+        var operations = o.Table;
+        var opId = o[nameof(InboxOperation.Id)];
+        var opStatus = o[nameof(InboxOperation.Status)];
+
+        // A succeeded operation never changes again.
+        string Succeed(string id, string result, string now) =>
+            $"UPDATE {operations} SET {opStatus} = 2, {o[nameof(InboxOperation.Result)]} = {result}, " +
+            $"{o[nameof(InboxOperation.ErrorCode)]} = NULL, {o[nameof(InboxOperation.ErrorMessage)]} = NULL, {o[nameof(InboxOperation.UpdatedAt)]} = {now} " +
+            $"WHERE {opId} = {id} AND {opStatus} <> 2";
+
+        SucceedOperation = Succeed("{0}", "{1}", "{2}");
+        SetResultAndSucceedOperation = SetResult + ";\n" + Succeed("{4}", "{2}", "{3}") + ";";
+
+        // {0} operation id, {1} now, {2} when the relay should republish it if the consumer goes away meanwhile.
+        StartOperation =
+            $"UPDATE {operations} SET {opStatus} = 1, {o[nameof(InboxOperation.UpdatedAt)]} = {{1}}, {o[nameof(InboxOperation.RelayAt)]} = {{2}} " +
+            $"WHERE {opId} = {{0}} AND {opStatus} IN (0, 3)";
+
+        // {0} operation id, {1} error code, {2} error message, {3} now.
+        FailOperation =
+            $"UPDATE {operations} SET {opStatus} = 3, {o[nameof(InboxOperation.ErrorCode)]} = {{1}}, " +
+            $"{o[nameof(InboxOperation.ErrorMessage)]} = {{2}}, {o[nameof(InboxOperation.UpdatedAt)]} = {{3}} " +
+            $"WHERE {opId} = {{0}} AND {opStatus} IN (0, 1)";
+
+        var consumer = C(nameof(InboxEntry.Consumer));
+        var messageKey = C(nameof(InboxEntry.MessageKey));
+        var expiresAt = C(nameof(InboxEntry.ExpiresAt));
+        DeleteExpired = provider switch
+        {
+            DatabaseProvider.PostgreSql =>
+                $"DELETE FROM {entries} WHERE ({consumer}, {messageKey}) IN (SELECT {consumer}, {messageKey} FROM {entries} " +
+                $"WHERE {expiresAt} <= {{0}} LIMIT {{1}} FOR UPDATE SKIP LOCKED)",
+            DatabaseProvider.SqlServer =>
+                $"DELETE TOP ({{1}}) FROM {entries} WITH (ROWLOCK, READPAST) WHERE {expiresAt} <= {{0}}",
+            _ =>
+                $"DELETE FROM {entries} WHERE rowid IN (SELECT rowid FROM {entries} WHERE {expiresAt} <= {{0}} LIMIT {{1}})",
+        };
+    }
+
+    public DatabaseProvider Provider { get; }
+
+    /// <summary>Claims in transactional mode (the entry is written as succeeded; the transaction makes it true). See the claim parameters.</summary>
+    public string ClaimTransactional { get; }
+
+    /// <summary>Claims in leased mode: processing, with a lease ({7}).</summary>
+    public string ClaimLeased { get; }
+
+    /// <summary>{0} consumer, {1} message key. Returns status, lease expiry.</summary>
+    public string ReadState { get; }
+
+    /// <summary>{0} consumer, {1} message key, {2} result, {3} now.</summary>
+    public string SetResult { get; }
+
+    /// <summary>{0} consumer, {1} message key, {2} result, {3} now, {4} claim token. One row when the delivery still held the lease.</summary>
+    public string CompleteLeased { get; }
+
+    /// <summary>{0} consumer, {1} message key, {2} now, {3} claim token. Lets the next attempt claim at once after this one threw.</summary>
+    public string ReleaseAttempt { get; }
+
+    /// <summary>{0} consumer, {1} message key, {2} error code, {3} error message, {4} now. Records the error on an unfinished entry and releases it.</summary>
+    public string ReleaseFailed { get; }
+
+    /// <summary>{0} operation id, {1} result, {2} now.</summary>
+    public string SucceedOperation { get; }
+
+    /// <summary><see cref="SetResult"/> and <see cref="SucceedOperation"/> in one round trip: {0} consumer, {1} message key, {2} result, {3} now, {4} operation id.</summary>
+    public string SetResultAndSucceedOperation { get; }
+
+    /// <summary>{0} operation id, {1} now, {2} relay time.</summary>
+    public string StartOperation { get; }
+
+    /// <summary>{0} operation id, {1} error code, {2} error message, {3} now.</summary>
+    public string FailOperation { get; }
+
+    /// <summary>{0} now, {1} batch size.</summary>
+    public string DeleteExpired { get; }
+
+    public static InboxEntrySql For(DbContext db) =>
+        Cache.GetValue(db.Model, _ => new InboxEntrySql(
+            TableNames.For<InboxEntry>(db), TableNames.For<InboxOperation>(db), DatabaseProviders.Detect(db)));
+}

@@ -1,0 +1,59 @@
+using Inbox.EntityFrameworkCore;
+using Inbox.MassTransit.Consuming;
+using Inbox.MassTransit.Diagnostics;
+using MassTransit;
+using MassTransit.Configuration;
+using MassTransit.DependencyInjection;
+using MassTransit.RetryPolicies;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Inbox.MassTransit.Configuration;
+
+/// <summary>
+/// Gives every consumer configured after <c>UseIdempotentInbox</c> its inbox pipe, per message type:
+/// failure recording, then the retry, then the inbox filter, then the consumer.
+/// </summary>
+internal sealed class InboxConsumerConfigurationObserver<TDbContext>(IRegistrationContext context, IdempotentInboxOptions options)
+    : IConsumerConfigurationObserver
+    where TDbContext : DbContext
+{
+    private readonly IConsumeScopeProvider _scopes = new ConsumeScopeProvider(context);
+
+    public void ConsumerConfigured<TConsumer>(IConsumerConfigurator<TConsumer> configurator)
+        where TConsumer : class
+    {
+    }
+
+    public void ConsumerMessageConfigured<TConsumer, TMessage>(IConsumerMessageConfigurator<TConsumer, TMessage> configurator)
+        where TConsumer : class
+        where TMessage : class
+    {
+        if (configurator is not IConsumerMessageConfigurator<TMessage> messageConfigurator)
+        {
+            throw new ConfigurationException($"The idempotent inbox could not be added to {typeof(TConsumer).Name} for {typeof(TMessage).Name}.");
+        }
+
+        var settings = options.SettingsFor(typeof(TConsumer));
+        var time = context.GetService<TimeProvider>() ?? TimeProvider.System;
+        var metrics = context.GetService<ConsumerMetrics>() ?? throw new ConfigurationException(
+            "Register the inbox's services with services.AddInbox() (or AddIdempotency) before configuring UseIdempotentInbox.");
+        var loggerFactory = context.GetRequiredService<ILoggerFactory>();
+        var storeOptions = context.GetService<IOptions<InboxStoreOptions>>()?.Value ?? new InboxStoreOptions();
+
+        messageConfigurator.UseFilter(new InboxFaultFilter<TDbContext, TMessage>(
+            context.GetRequiredService<IServiceScopeFactory>(), settings, time, metrics, loggerFactory.CreateLogger<InboxFaultFilter<TDbContext, TMessage>>()));
+
+        var retry = new ConsumeContextRetryPipeSpecification<ConsumeContext<TMessage>, RetryConsumeContext<TMessage>>(
+            static (consumeContext, policy, retryContext) => new RetryConsumeContext<TMessage>(consumeContext, policy, retryContext),
+            CancellationToken.None);
+        options.Retry(retry);
+        retry.Ignore<OperationFailedException>();
+        messageConfigurator.AddPipeSpecification(retry);
+
+        messageConfigurator.UseFilter(new InboxConsumeFilter<TDbContext, TMessage>(
+            _scopes, settings, options, storeOptions, time, metrics, loggerFactory.CreateLogger<InboxConsumeFilter<TDbContext, TMessage>>()));
+    }
+}

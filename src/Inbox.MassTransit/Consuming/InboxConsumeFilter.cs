@@ -1,0 +1,247 @@
+using Inbox.EntityFrameworkCore;
+using Inbox.EntityFrameworkCore.Inbox;
+using Inbox.MassTransit.Diagnostics;
+using Inbox.Operations;
+using MassTransit;
+using MassTransit.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Inbox.MassTransit.Consuming;
+
+/// <summary>
+/// Runs one consumer's message at most once per deduplication key, in the consumer's mode. Sits inside the
+/// retry, so every attempt starts from a clean change tracker and, in transactional mode, a fresh transaction.
+/// </summary>
+internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
+    IConsumeScopeProvider scopes,
+    ConsumerInboxSettings settings,
+    IdempotentInboxOptions options,
+    InboxStoreOptions storeOptions,
+    TimeProvider time,
+    ConsumerMetrics metrics,
+    ILogger logger) : IFilter<ConsumeContext<TMessage>>
+    where TDbContext : DbContext
+    where TMessage : class
+{
+    private enum Outcome
+    {
+        Done,
+        Duplicate,
+        Held,
+    }
+
+    public void Probe(ProbeContext context)
+    {
+        var scope = context.CreateFilterScope("idempotentInbox");
+        scope.Add("consumer", settings.Name);
+        scope.Add("mode", settings.Mode.ToString());
+    }
+
+    public async Task Send(ConsumeContext<TMessage> context, IPipe<ConsumeContext<TMessage>> next)
+    {
+        var identity = InboxMessageIdentity.From(context);
+        var scope = await scopes.GetScope(context).ConfigureAwait(false);
+        await using var scopeLease = scope.ConfigureAwait(false);
+        var db = scope.GetService<TDbContext>();
+        var cancellationToken = context.CancellationToken;
+        DateTimeOffset? waitDeadline = null;
+
+        while (true)
+        {
+            db.ChangeTracker.Clear();
+            var (outcome, leaseExpiresAt) = settings.Mode == InboxMode.Transactional
+                ? await RunTransactionalAsync(scope.Context, next, db, identity, cancellationToken).ConfigureAwait(false)
+                : await RunLeasedAsync(scope.Context, next, db, identity, cancellationToken).ConfigureAwait(false);
+
+            switch (outcome)
+            {
+                case Outcome.Done:
+                    metrics.Consumed(settings.Name);
+                    return;
+                case Outcome.Duplicate:
+                    SkipDuplicate(identity);
+                    return;
+            }
+
+            if (waitDeadline is null)
+            {
+                waitDeadline = time.GetUtcNow() + options.EffectiveLeaseWaitLimit;
+                metrics.Deferred(settings.Name);
+                Log.Deferred(logger, settings.Name, identity.MessageKey, leaseExpiresAt);
+            }
+
+            if (await WaitForLeaseAsync(db, identity, waitDeadline.Value, cancellationToken).ConfigureAwait(false))
+            {
+                SkipDuplicate(identity);
+                return;
+            }
+        }
+    }
+
+    private async Task<(Outcome, DateTimeOffset?)> RunTransactionalAsync(
+        ConsumeContext<TMessage> context, IPipe<ConsumeContext<TMessage>> next, TDbContext db, InboxMessageIdentity identity,
+        CancellationToken cancellationToken)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(
+            async token =>
+            {
+                db.ChangeTracker.Clear();
+                var transaction = await db.Database.BeginTransactionAsync(token).ConfigureAwait(false);
+                await using var transactionLease = transaction.ConfigureAwait(false);
+
+                var claim = await InboxEntryStore.ClaimAsync(db, Request(identity, claimToken: NewToken(), leaseExpiresAt: null), token).ConfigureAwait(false);
+                if (!claim.Claimed)
+                {
+                    await transaction.RollbackAsync(token).ConfigureAwait(false);
+                    return NotClaimed(claim);
+                }
+
+                var state = Track(context, identity, claim);
+                await next.Send(context).ConfigureAwait(false);
+                await db.SaveChangesAsync(token).ConfigureAwait(false);
+                await InboxEntryStore.CompleteTransactionalAsync(
+                    db, settings.Name, identity.MessageKey, state.ResultJson, OperationToComplete(identity), time.GetUtcNow(), token).ConfigureAwait(false);
+                await transaction.CommitAsync(token).ConfigureAwait(false);
+                return (Outcome.Done, (DateTimeOffset?)null);
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(Outcome, DateTimeOffset?)> RunLeasedAsync(
+        ConsumeContext<TMessage> context, IPipe<ConsumeContext<TMessage>> next, TDbContext db, InboxMessageIdentity identity,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var token = NewToken();
+        var claim = await InboxEntryStore.ClaimAsync(db, Request(identity, token, now + options.LeaseDuration), cancellationToken).ConfigureAwait(false);
+        if (!claim.Claimed)
+        {
+            return NotClaimed(claim);
+        }
+
+        if (claim.Kind == ClaimKind.Takeover)
+        {
+            metrics.TakenOver(settings.Name);
+            Log.TakingOver(logger, settings.Name, identity.MessageKey, claim.Attempt);
+        }
+
+        if (OperationToComplete(identity) is { } operationId)
+        {
+            var relayAt = now + options.LeaseDuration + storeOptions.RelayDelay;
+            await InboxEntryStore.StartOperationAsync(db, operationId, now, relayAt, cancellationToken).ConfigureAwait(false);
+        }
+
+        // No transaction and no row lock is open while the consumer calls out.
+        var state = Track(context, identity, claim);
+        try
+        {
+            await next.Send(context).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            await ReleaseAsync(db, identity, token).ConfigureAwait(false);
+            throw;
+        }
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(
+            async cancel =>
+            {
+                var transaction = await db.Database.BeginTransactionAsync(cancel).ConfigureAwait(false);
+                await using var transactionLease = transaction.ConfigureAwait(false);
+                await db.SaveChangesAsync(cancel).ConfigureAwait(false);
+                var held = await InboxEntryStore.CompleteLeasedAsync(
+                    db, settings.Name, identity.MessageKey, token, state.ResultJson, OperationToComplete(identity), time.GetUtcNow(), cancel).ConfigureAwait(false);
+                if (!held)
+                {
+                    await transaction.RollbackAsync(cancel).ConfigureAwait(false);
+                    Log.LeaseLost(logger, settings.Name, identity.MessageKey);
+                    return (Outcome.Done, (DateTimeOffset?)null);
+                }
+
+                await transaction.CommitAsync(cancel).ConfigureAwait(false);
+                return (Outcome.Done, (DateTimeOffset?)null);
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits while another delivery holds a live lease. Returns <see langword="true"/> when that delivery succeeded.</summary>
+    private async Task<bool> WaitForLeaseAsync(TDbContext db, InboxMessageIdentity identity, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var pause = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            var entry = await InboxEntryStore.ReadStateAsync(db, settings.Name, identity.MessageKey, cancellationToken).ConfigureAwait(false);
+            var now = time.GetUtcNow();
+            if (entry is not { } found || found.Status == OperationStatus.Failed)
+            {
+                return false;
+            }
+
+            if (found.Status == OperationStatus.Succeeded)
+            {
+                return true;
+            }
+
+            var takeoverAt = (found.LeaseExpiresAt ?? now) + options.LeaseSkewMargin;
+            if (takeoverAt <= now)
+            {
+                return false;
+            }
+
+            if (now >= deadline)
+            {
+                throw new InboxLeaseHeldException(
+                    $"{settings.Name} waited {options.EffectiveLeaseWaitLimit} for another delivery of {identity.MessageKey} to finish.");
+            }
+
+            var untilTakeover = takeoverAt - now + TimeSpan.FromMilliseconds(10);
+            await Task.Delay(untilTakeover < pause ? untilTakeover : pause, time, cancellationToken).ConfigureAwait(false);
+            pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 1000));
+        }
+    }
+
+    private async Task ReleaseAsync(TDbContext db, InboxMessageIdentity identity, string token)
+    {
+        try
+        {
+            db.ChangeTracker.Clear();
+            await InboxEntryStore.ReleaseAttemptAsync(db, settings.Name, identity.MessageKey, token, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            Log.ReleaseFailed(logger, settings.Name, identity.MessageKey, exception);
+        }
+    }
+
+    private InboxConsumeState Track(ConsumeContext<TMessage> context, InboxMessageIdentity identity, InboxClaimResult claim)
+    {
+        var state = new InboxConsumeState(
+            settings.Name, identity, settings.Mode, claim.Attempt, claim.Kind == ClaimKind.Takeover, options.ResultSerializerOptions);
+        context.AddOrUpdatePayload(() => state, _ => state);
+        return state;
+    }
+
+    private InboxClaimRequest Request(InboxMessageIdentity identity, string claimToken, DateTimeOffset? leaseExpiresAt)
+    {
+        var now = time.GetUtcNow();
+        var expiresAt = (identity.ExpiresAt ?? now + options.DefaultRetention) + options.RetentionGrace;
+        return new InboxClaimRequest(
+            settings.Name, identity.MessageKey, identity.OperationId, claimToken, now, expiresAt, now - options.LeaseSkewMargin, leaseExpiresAt);
+    }
+
+    private string? OperationToComplete(InboxMessageIdentity identity) => settings.CompletesOperation ? identity.OperationId : null;
+
+    private void SkipDuplicate(InboxMessageIdentity identity)
+    {
+        metrics.DuplicateSkipped(settings.Name);
+        Log.DuplicateSkipped(logger, settings.Name, identity.MessageKey);
+    }
+
+    private static (Outcome, DateTimeOffset?) NotClaimed(InboxClaimResult claim) =>
+        claim.Status == OperationStatus.Succeeded ? (Outcome.Duplicate, null) : (Outcome.Held, claim.LeaseExpiresAt);
+
+    private static string NewToken() => Guid.NewGuid().ToString("N");
+}

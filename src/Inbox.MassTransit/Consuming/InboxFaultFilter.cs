@@ -1,0 +1,71 @@
+using Inbox.EntityFrameworkCore.Inbox;
+using Inbox.MassTransit.Diagnostics;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Inbox.MassTransit.Consuming;
+
+/// <summary>
+/// Sits outside the consumer's retry: when the retries are exhausted, records the failure (the operation becomes
+/// <c>failed</c> with an error code and message, a leased entry is released for a redrive) and lets the message go
+/// to the error queue.
+/// </summary>
+internal sealed class InboxFaultFilter<TDbContext, TMessage>(
+    IServiceScopeFactory scopes,
+    ConsumerInboxSettings settings,
+    TimeProvider time,
+    ConsumerMetrics metrics,
+    ILogger logger) : IFilter<ConsumeContext<TMessage>>
+    where TDbContext : DbContext
+    where TMessage : class
+{
+    public const string ProcessingFailed = "processing_failed";
+
+    public void Probe(ProbeContext context) => context.CreateFilterScope("idempotentInboxFailures");
+
+    public async Task Send(ConsumeContext<TMessage> context, IPipe<ConsumeContext<TMessage>> next)
+    {
+        try
+        {
+            await next.Send(context).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (ShouldRecord(context, exception))
+        {
+            await RecordAsync(context, exception).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static bool ShouldRecord(ConsumeContext context, Exception exception) =>
+        exception is not InboxLeaseHeldException &&
+        !(exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested);
+
+    private async Task RecordAsync(ConsumeContext<TMessage> context, Exception exception)
+    {
+        if (InboxMessageIdentity.TryFrom(context) is not { } identity)
+        {
+            return;
+        }
+
+        var (code, message) = exception is OperationFailedException failed
+            ? (failed.Code, failed.Message)
+            : (ProcessingFailed, $"Processing failed and its retries are exhausted ({exception.GetType().Name}).");
+        try
+        {
+            var scope = scopes.CreateAsyncScope();
+            await using var scopeLease = scope.ConfigureAwait(false);
+            var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+            await InboxEntryStore.RecordFailureAsync(
+                db, settings.Name, identity.MessageKey, settings.CompletesOperation ? identity.OperationId : null, code, message, time.GetUtcNow(),
+                CancellationToken.None).ConfigureAwait(false);
+            metrics.FailureRecorded(settings.Name);
+            Log.FailureRecorded(logger, settings.Name, identity.MessageKey, code, exception);
+        }
+        catch (Exception recordError)
+        {
+            Log.FailureNotRecorded(logger, settings.Name, identity.MessageKey, recordError);
+        }
+    }
+}

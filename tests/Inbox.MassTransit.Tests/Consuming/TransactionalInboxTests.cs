@@ -1,0 +1,199 @@
+using System.Text.Json;
+using Inbox.EntityFrameworkCore.Model;
+using Inbox.MassTransit.Tests.Support;
+using Inbox.Operations;
+using Inbox.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Inbox.MassTransit.Tests.Consuming;
+
+/// <summary>Guarantee 3 in transactional mode, over a real RabbitMQ and a real PostgreSQL.</summary>
+public sealed class TransactionalInboxTests
+{
+    [Fact]
+    public async Task Operation_published_five_times_quickly_and_with_delays_has_one_effect_and_one_result()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        var effects = new TestEffects();
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects);
+
+        var publication = await host.SubmitAsync(new SubmitClaim("pat_123"));
+        await host.PublishAsync(publication);
+        await host.PublishAsync(publication);
+        var succeeded = await host.OperationWhenAsync(publication.OperationId, OperationStatus.Succeeded);
+        await host.PublishAsync(publication);
+        await Task.Delay(200);
+        await host.PublishAsync(publication);
+
+        await Eventually.TrueAsync("four duplicates to be skipped", () =>
+            Task.FromResult(host.Metrics.DuplicatesSkipped == 4));
+        Assert.Equal(1, effects.Invocations.Values.Sum());
+        Assert.Equal(1, host.Metrics.Consumed);
+
+        var claims = await host.ClaimsAsync();
+        var claim = Assert.Single(claims);
+        Assert.Equal(publication.OperationId, claim.OperationId);
+        var operation = await host.OperationWhenAsync(publication.OperationId, OperationStatus.Succeeded);
+        Assert.Equal(succeeded.Result, operation.Result);
+        Assert.Equal(succeeded.UpdatedAt, operation.UpdatedAt);
+        using var result = JsonDocument.Parse(operation.Result!);
+        Assert.Equal("clm_" + claim.Id.ToString("N")[..12], result.RootElement.GetProperty("claim_id").GetString());
+        var entry = Assert.Single(await host.EntriesAsync());
+        Assert.Equal(OperationStatus.Succeeded, entry.Status);
+        Assert.Equal(operation.Result, entry.Result);
+        Assert.Equal("op:" + publication.OperationId, entry.MessageKey);
+        Assert.Equal(typeof(ClaimConsumer).FullName, entry.Consumer);
+    }
+
+    [Fact]
+    public async Task Two_bus_instances_consuming_a_burst_of_500_operations_with_duplicates_run_every_operation_once()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        var effects = new TestEffects();
+        await using var first = await InboxHost.StartAsync(database, rabbit, effects);
+        await using var second = await InboxHost.StartAsync(database, rabbit, effects);
+
+        var publications = new List<Inbox.Publishing.OperationPublication>();
+        for (var i = 0; i < 500; i++)
+        {
+            publications.Add(await first.SubmitAsync(new SubmitClaim("pat_" + i)));
+        }
+
+        // Every other operation is published again from the other instance, as a retrying relay would.
+        foreach (var publication in publications.Where((_, i) => i % 2 == 0))
+        {
+            await second.PublishAsync(publication);
+        }
+
+        await Eventually.TrueAsync("500 operations to succeed", async () =>
+        {
+            await using var db = first.CreateDbContext();
+            return db.Set<InboxOperation>().Count(o => o.Status == OperationStatus.Succeeded) == 500;
+        }, TimeSpan.FromSeconds(120));
+        await Eventually.TrueAsync("250 duplicates to be skipped", () =>
+            Task.FromResult(first.Metrics.DuplicatesSkipped + second.Metrics.DuplicatesSkipped == 250));
+
+        var claims = await first.ClaimsAsync();
+        Assert.Equal(500, claims.Count);
+        Assert.Equal(500, claims.Select(c => c.OperationId).Distinct().Count());
+        Assert.All(effects.Invocations.Values, n => Assert.Equal(1, n));
+        Assert.True(first.Metrics.Consumed > 0 && second.Metrics.Consumed > 0, "both instances consumed");
+    }
+
+    [Fact]
+    public async Task Exception_after_the_consumer_wrote_leaves_nothing_and_the_retry_succeeds_once()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        var effects = new TestEffects { TransientFailuresLeft = 1 };
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects);
+
+        var publication = await host.SubmitAsync(new SubmitClaim("pat_1"));
+
+        await host.OperationWhenAsync(publication.OperationId, OperationStatus.Succeeded);
+        Assert.Equal(2, effects.Invocations[publication.OperationId]);
+        Assert.Single(await host.ClaimsAsync());
+        var entry = Assert.Single(await host.EntriesAsync());
+        Assert.Equal(1, entry.Attempt);
+    }
+
+    [Fact]
+    public async Task Exhausted_retries_fail_the_operation_a_redrive_runs_it_and_a_succeeded_one_never_runs_again()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        var effects = new TestEffects { AlwaysThrow = true };
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects, inbox => inbox.Retry = r => r.Immediate(2));
+
+        var publication = await host.SubmitAsync(new SubmitClaim("pat_1"));
+
+        var failed = await host.OperationWhenAsync(publication.OperationId, OperationStatus.Failed);
+        Assert.Equal("processing_failed", failed.ErrorCode);
+        Assert.Equal("Processing failed and its retries are exhausted (InvalidOperationException).", failed.ErrorMessage);
+        Assert.Equal(3, effects.Invocations[publication.OperationId]);
+        Assert.Empty(await host.ClaimsAsync());
+        Assert.Empty(await host.EntriesAsync());
+        Assert.Equal(1, host.Metrics.FailuresRecorded);
+
+        effects.AlwaysThrow = false;
+        var redriven = await RabbitMqRedrive.MoveErrorsBackAsync(rabbit, "claim", expected: 1);
+
+        var succeeded = await host.OperationWhenAsync(publication.OperationId, OperationStatus.Succeeded);
+        Assert.Null(succeeded.ErrorCode);
+        Assert.NotNull(succeeded.Result);
+        Assert.Single(await host.ClaimsAsync());
+
+        await RabbitMqRedrive.SendAgainAsync(rabbit, "claim", redriven);
+        await Eventually.TrueAsync("the second redrive to be skipped", () => Task.FromResult(host.Metrics.DuplicatesSkipped == 1));
+        Assert.Equal(4, effects.Invocations[publication.OperationId]);
+        Assert.Single(await host.ClaimsAsync());
+        Assert.Equal(succeeded.Result, (await host.OperationAsync(publication.OperationId))!.Result);
+    }
+
+    [Fact]
+    public async Task Operation_failed_by_the_consumer_is_not_retried_and_shows_its_error()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        var effects = new TestEffects { RejectClaims = true };
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects);
+
+        var publication = await host.SubmitAsync(new SubmitClaim("pat_1"));
+
+        var failed = await host.OperationWhenAsync(publication.OperationId, OperationStatus.Failed);
+        Assert.Equal("payer_rejected", failed.ErrorCode);
+        Assert.Equal("The payer rejected the claim.", failed.ErrorMessage);
+        Assert.Equal(1, effects.Invocations[publication.OperationId]);
+        Assert.Empty(await host.ClaimsAsync());
+    }
+
+    [Fact]
+    public async Task Message_without_an_operation_or_key_is_deduplicated_on_its_message_id()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        var effects = new TestEffects();
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects);
+        var bus = host.Services.GetRequiredService<global::MassTransit.IBus>();
+        var messageId = Guid.NewGuid();
+
+        for (var i = 0; i < 3; i++)
+        {
+            await bus.Publish(new RecordNote("hello"), context => context.MessageId = messageId);
+        }
+
+        await bus.Publish(new RecordNote("another message"));
+
+        await Eventually.TrueAsync("two notes and two duplicates", () =>
+            Task.FromResult(host.Metrics.Consumed == 2 && host.Metrics.DuplicatesSkipped == 2));
+        await using var db = host.CreateDbContext();
+        Assert.Equal(["another message", "hello"], db.Notes.Select(n => n.Text).OrderBy(t => t).ToArray());
+        Assert.Contains(await host.EntriesAsync(), e => e.MessageKey == "msg:" + messageId.ToString("N") && e.OperationId is null);
+    }
+
+    [Fact]
+    public async Task Fresh_message_costs_one_transaction_and_three_commands()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        var effects = new TestEffects();
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects);
+        var warmup = await host.SubmitAsync(new SubmitClaim("warm"));
+        await host.OperationWhenAsync(warmup.OperationId, OperationStatus.Succeeded);
+
+        var publication = await host.SubmitAsync(new SubmitClaim("pat_1"));
+        await host.OperationWhenAsync(publication.OperationId, OperationStatus.Succeeded);
+        host.Commands.Reset();
+        var measured = await host.SubmitAsync(new SubmitClaim("pat_2"));
+        await host.OperationWhenAsync(measured.OperationId, OperationStatus.Succeeded);
+        await Eventually.TrueAsync("the commit", () => Task.FromResult(host.Commands.Commits >= 1));
+
+        // The submit itself is one command (the accept) outside any transaction.
+        Assert.Equal(1 + 3, host.Commands.Commands);
+        Assert.Equal(1, host.Commands.Transactions);
+        Assert.Equal(1, host.Commands.Commits);
+    }
+}

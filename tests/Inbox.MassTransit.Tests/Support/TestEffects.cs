@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+
+namespace Inbox.MassTransit.Tests.Support;
+
+/// <summary>
+/// What the test consumers did, shared by every host of a test: invocations per message, calls to the
+/// downstream (by downstream key), and the faults the test asks them to raise.
+/// </summary>
+public sealed class TestEffects
+{
+    public ConcurrentDictionary<string, int> Invocations { get; } = new();
+
+    public ConcurrentDictionary<string, int> DownstreamCalls { get; } = new();
+
+    /// <summary>How many more attempts throw after writing (transient failure).</summary>
+    public int TransientFailuresLeft;
+
+    /// <summary>When set, the claim consumer fails the operation for good.</summary>
+    public volatile bool RejectClaims;
+
+    /// <summary>When set, every attempt throws a plain exception (retries exhaust).</summary>
+    public volatile bool AlwaysThrow;
+
+    /// <summary>Runs inside the downstream call, after it is recorded; lets a test hold an effect mid-flight.</summary>
+    public Func<string, CancellationToken, Task>? DuringDownstreamCall { get; set; }
+
+    public int Invoked(string id) => Invocations.AddOrUpdate(id, 1, (_, n) => n + 1);
+
+    public async Task CallDownstreamAsync(string downstreamKey, CancellationToken cancellationToken)
+    {
+        DownstreamCalls.AddOrUpdate(downstreamKey, 1, (_, n) => n + 1);
+        if (DuringDownstreamCall is { } hook)
+        {
+            await hook(downstreamKey, cancellationToken);
+        }
+    }
+
+    public bool TakeTransientFailure() => Interlocked.Decrement(ref TransientFailuresLeft) >= 0;
+}
