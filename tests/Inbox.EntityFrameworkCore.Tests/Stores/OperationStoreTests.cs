@@ -108,31 +108,37 @@ public abstract class OperationStoreTests
     }
 
     [SkippableFact]
-    public async Task Relay_claims_only_due_accepted_unexpired_operations_and_moves_them_on()
+    public async Task Relay_claims_due_unfinished_unexpired_operations_and_moves_them_on()
     {
         await using var fixture = await CreateAsync();
         var due = StoreFixture.NewOperation(key: "due");
         var notYet = StoreFixture.NewOperation(key: "later", at: StoreFixture.Start.AddMinutes(10));
-        var taken = StoreFixture.NewOperation(key: "taken");
+        var leased = StoreFixture.NewOperation(key: "leased");
+        var abandoned = StoreFixture.NewOperation(key: "abandoned");
+        var done = StoreFixture.NewOperation(key: "done");
         var expiring = StoreFixture.NewOperation(key: "expiring", retention: TimeSpan.FromMinutes(1));
-        foreach (var operation in new[] { due, notYet, taken, expiring })
+        foreach (var operation in new[] { due, notYet, leased, abandoned, done, expiring })
         {
             await fixture.WithStoreAsync(store => store.AcceptAsync(operation, Wait, default).AsTask());
         }
 
         await using (var db = fixture.CreateDbContext())
         {
-            await db.Set<InboxOperation>().Where(o => o.Id == taken.Id).ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OperationStatus.Processing));
+            await db.Set<InboxOperation>().Where(o => o.Id == leased.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.Status, OperationStatus.Processing).SetProperty(o => o.RelayAt, StoreFixture.Start.AddHours(1)));
+            await db.Set<InboxOperation>().Where(o => o.Id == abandoned.Id).ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OperationStatus.Processing));
+            await db.Set<InboxOperation>().Where(o => o.Id == done.Id).ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OperationStatus.Succeeded));
         }
 
         var now = StoreFixture.Start.AddMinutes(2);
         var claimed = await fixture.WithStoreAsync(store => store.ClaimDueAsync(now, now.AddMinutes(1), 10, default).AsTask());
         var again = await fixture.WithStoreAsync(store => store.ClaimDueAsync(now, now.AddMinutes(1), 10, default).AsTask());
 
-        var publication = Assert.Single(claimed);
-        Assert.Equal(due.Id, publication.OperationId);
+        Assert.Equal(new[] { due.Id, abandoned.Id }.Order(), claimed.Select(p => p.OperationId).Order());
+        var publication = claimed.Single(p => p.OperationId == due.Id);
         Assert.Equal("due", publication.IdempotencyKey);
         Assert.Equal(due.Scope, publication.Scope);
+        Assert.Equal(due.ExpiresAt, publication.ExpiresAt);
         Assert.Equal(due.MessageType, publication.MessageType);
         Assert.Equal(due.MessageBody.ToArray(), publication.MessageBody.ToArray());
         Assert.Empty(again);

@@ -29,6 +29,29 @@ public sealed class SqlStatementTests
     }
 
     [Fact]
+    public void SqlServer_inbox_claim_takes_over_or_inserts_under_a_key_range_lock()
+    {
+        using var db = new StoreDbContext(new DbContextOptionsBuilder<StoreDbContext>().UseSqlServer("Server=unused;Database=unused").Options);
+        var sql = InboxEntrySql.For(db);
+
+        Assert.Contains("FROM [inbox_entries] AS t WITH (UPDLOCK, HOLDLOCK)", sql.ClaimLeased);
+        Assert.Contains("IF @@ROWCOUNT = 0 INSERT INTO [inbox_entries]", sql.ClaimLeased);
+        Assert.Contains("WHERE NOT EXISTS (SELECT 1 FROM [inbox_entries] WITH (UPDLOCK, HOLDLOCK)", sql.ClaimTransactional);
+        Assert.StartsWith("DELETE TOP ({1}) FROM [inbox_entries] WITH (ROWLOCK, READPAST)", sql.DeleteExpired);
+    }
+
+    [Fact]
+    public void PostgreSql_inbox_claim_is_one_upsert_that_only_takes_failed_or_expired_entries()
+    {
+        using var db = new StoreDbContext(new DbContextOptionsBuilder<StoreDbContext>().UseNpgsql("Host=unused").Options);
+        var sql = InboxEntrySql.For(db);
+
+        Assert.Contains("ON CONFLICT (consumer, message_key) DO UPDATE SET", sql.ClaimTransactional);
+        Assert.Contains("WHERE t.status = 3 OR (t.status = 1 AND t.lease_expires_at <= {6})", sql.ClaimTransactional);
+        Assert.Contains("FOR UPDATE SKIP LOCKED", sql.DeleteExpired);
+    }
+
+    [Fact]
     public void PostgreSql_claims_with_on_conflict_and_skips_locked_rows()
     {
         var sql = For(b => b.UseNpgsql("Host=unused"));

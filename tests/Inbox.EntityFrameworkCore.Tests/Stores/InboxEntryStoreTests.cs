@@ -1,0 +1,219 @@
+using Inbox.EntityFrameworkCore.Inbox;
+using Inbox.EntityFrameworkCore.Model;
+using Inbox.EntityFrameworkCore.Tests.Support;
+using Inbox.Operations;
+using Inbox.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Inbox.EntityFrameworkCore.Tests.Stores;
+
+/// <summary>The consumer inbox's claim and outcome statements against each provider (SQL Server where one exists).</summary>
+public abstract class InboxEntryStoreTests
+{
+    private const string Consumer = "Tests.ClaimConsumer";
+    private static readonly DateTimeOffset Now = StoreFixture.Start;
+
+    protected abstract DatabaseKind Kind { get; }
+
+    private static InboxClaimRequest Request(string key = "op:1", string? token = null, DateTimeOffset? at = null, TimeSpan? lease = null)
+    {
+        var now = at ?? Now;
+        return new InboxClaimRequest(Consumer, key, "op_1", token ?? Guid.NewGuid().ToString("N"), now, now.AddHours(25), now, lease is null ? null : now + lease);
+    }
+
+    private static async Task<InboxClaimResult> ClaimAsync(StoreFixture fixture, InboxClaimRequest request)
+    {
+        await using var db = fixture.CreateDbContext();
+        return await InboxEntryStore.ClaimAsync(db, request, default);
+    }
+
+    [SkippableFact]
+    public async Task Transactional_claim_holds_the_key_until_commit_and_a_later_claim_finds_it_succeeded()
+    {
+        await using var fixture = await StoreFixture.CreateAsync(Kind);
+        await using (var db = fixture.CreateDbContext())
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            var claim = await InboxEntryStore.ClaimAsync(db, Request(), default);
+            Assert.True(claim.Claimed);
+            Assert.Equal(OperationStatus.Succeeded, claim.Status);
+            Assert.Equal(1, claim.Attempt);
+            await InboxEntryStore.CompleteTransactionalAsync(db, Consumer, "op:1", "{\"ok\":true}", null, Now, default);
+            await transaction.CommitAsync();
+        }
+
+        var duplicate = await ClaimAsync(fixture, Request());
+
+        Assert.False(duplicate.Claimed);
+        Assert.Equal(OperationStatus.Succeeded, duplicate.Status);
+        await using var check = fixture.CreateDbContext();
+        var entry = await check.Set<InboxEntry>().SingleAsync();
+        Assert.Equal("{\"ok\":true}", entry.Result);
+        Assert.Equal(Now.AddHours(25), entry.ExpiresAt);
+    }
+
+    [SkippableFact]
+    public async Task Rolled_back_claim_leaves_nothing()
+    {
+        await using var fixture = await StoreFixture.CreateAsync(Kind);
+        await using (var db = fixture.CreateDbContext())
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            Assert.True((await InboxEntryStore.ClaimAsync(db, Request(), default)).Claimed);
+            await transaction.RollbackAsync();
+        }
+
+        Assert.True((await ClaimAsync(fixture, Request())).Claimed);
+    }
+
+    [SkippableFact]
+    public async Task Concurrent_transactional_claims_of_one_key_let_exactly_one_run()
+    {
+        await using var fixture = await StoreFixture.CreateAsync(Kind);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var attempts = Enumerable.Range(0, 8).Select(async _ =>
+        {
+            await gate.Task;
+            await using var db = fixture.CreateDbContext();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var claim = await InboxEntryStore.ClaimAsync(db, Request(), default);
+            if (claim.Claimed)
+            {
+                await Task.Delay(50);
+                await transaction.CommitAsync();
+            }
+
+            return claim.Claimed;
+        }).ToArray();
+
+        gate.SetResult();
+        var claimed = await Task.WhenAll(attempts);
+
+        Assert.Single(claimed, c => c);
+    }
+
+    [SkippableFact]
+    public async Task Live_lease_is_not_claimable_an_expired_one_is_taken_over_and_the_old_holder_cannot_complete()
+    {
+        await using var fixture = await StoreFixture.CreateAsync(Kind);
+        var first = Request(token: "first-holder", lease: TimeSpan.FromSeconds(30));
+        Assert.True((await ClaimAsync(fixture, first)).Claimed);
+
+        var during = await ClaimAsync(fixture, Request(token: "second", at: Now.AddSeconds(10), lease: TimeSpan.FromSeconds(30)));
+        var after = await ClaimAsync(fixture, Request(token: "third", at: Now.AddSeconds(31), lease: TimeSpan.FromSeconds(30)));
+
+        Assert.False(during.Claimed);
+        Assert.Equal(OperationStatus.Processing, during.Status);
+        Assert.Equal(Now.AddSeconds(30), during.LeaseExpiresAt);
+        Assert.True(after.Claimed);
+        Assert.Equal(ClaimKind.Takeover, after.Kind);
+        Assert.Equal(2, after.Attempt);
+
+        await using var db = fixture.CreateDbContext();
+        Assert.False(await InboxEntryStore.CompleteLeasedAsync(db, Consumer, "op:1", "first-holder", "{}", null, Now.AddSeconds(32), default));
+        Assert.True(await InboxEntryStore.CompleteLeasedAsync(db, Consumer, "op:1", "third", "{\"n\":3}", null, Now.AddSeconds(33), default));
+        var entry = await db.Set<InboxEntry>().AsNoTracking().SingleAsync();
+        Assert.Equal(OperationStatus.Succeeded, entry.Status);
+        Assert.Equal("{\"n\":3}", entry.Result);
+        Assert.Null(entry.LeaseExpiresAt);
+    }
+
+    [SkippableFact]
+    public async Task Failed_entry_is_claimable_again_as_a_redrive()
+    {
+        await using var fixture = await StoreFixture.CreateAsync(Kind);
+        Assert.True((await ClaimAsync(fixture, Request(token: "a", lease: TimeSpan.FromSeconds(30)))).Claimed);
+        await using (var db = fixture.CreateDbContext())
+        {
+            await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:1", null, "processing_failed", "Retries are exhausted.", Now.AddSeconds(1), default);
+        }
+
+        var redrive = await ClaimAsync(fixture, Request(token: "b", at: Now.AddSeconds(2), lease: TimeSpan.FromSeconds(30)));
+
+        Assert.True(redrive.Claimed);
+        Assert.Equal(ClaimKind.Redrive, redrive.Kind);
+        await using var check = fixture.CreateDbContext();
+        var entry = await check.Set<InboxEntry>().AsNoTracking().SingleAsync();
+        Assert.Null(entry.ErrorCode);
+        Assert.Equal(OperationStatus.Processing, entry.Status);
+    }
+
+    [SkippableFact]
+    public async Task Operation_outcomes_follow_the_inbox_and_a_succeeded_operation_never_changes()
+    {
+        await using var fixture = await StoreFixture.CreateAsync(Kind);
+        var operation = StoreFixture.NewOperation();
+        await fixture.WithStoreAsync(store => store.AcceptAsync(operation, TimeSpan.FromSeconds(5), default).AsTask());
+
+        await using var db = fixture.CreateDbContext();
+        Assert.Equal(1, await InboxEntryStore.StartOperationAsync(db, operation.Id, Now.AddSeconds(1), Now.AddMinutes(5), default));
+        await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:x", operation.Id, "payer_rejected", "Rejected.", Now.AddSeconds(2), default);
+        var failed = await db.Set<InboxOperation>().AsNoTracking().SingleAsync();
+        Assert.Equal(OperationStatus.Failed, failed.Status);
+        Assert.Equal("payer_rejected", failed.ErrorCode);
+
+        await InboxEntryStore.CompleteTransactionalAsync(db, Consumer, "op:x", "{\"claim_id\":\"c1\"}", operation.Id, Now.AddSeconds(3), default);
+        await InboxEntryStore.CompleteTransactionalAsync(db, Consumer, "op:x", "{\"claim_id\":\"c2\"}", operation.Id, Now.AddSeconds(4), default);
+        await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:x", operation.Id, "late", "Late failure.", Now.AddSeconds(5), default);
+        Assert.Equal(0, await InboxEntryStore.StartOperationAsync(db, operation.Id, Now.AddSeconds(6), Now.AddMinutes(5), default));
+
+        var done = await db.Set<InboxOperation>().AsNoTracking().SingleAsync();
+        Assert.Equal(OperationStatus.Succeeded, done.Status);
+        Assert.Equal("{\"claim_id\":\"c1\"}", done.Result);
+        Assert.Null(done.ErrorCode);
+        Assert.Equal(Now.AddSeconds(3), done.UpdatedAt);
+    }
+
+    [SkippableFact]
+    public async Task Sweeper_deletes_expired_entries_in_every_state_in_batches()
+    {
+        await using var fixture = await StoreFixture.CreateAsync(Kind);
+        for (var i = 0; i < 9; i++)
+        {
+            await using var db = fixture.CreateDbContext();
+            var lease = i % 3 == 0 ? TimeSpan.FromSeconds(30) : (TimeSpan?)null;
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await InboxEntryStore.ClaimAsync(db, Request(key: "op:" + i, lease: lease), default);
+            if (i % 3 == 1)
+            {
+                await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:" + i, null, "x", "y", Now, default);
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        await using (var db = fixture.CreateDbContext())
+        {
+            await InboxEntryStore.ClaimAsync(db, Request(key: "op:live", at: Now.AddHours(30)), default);
+        }
+
+        var sweep = Now.AddHours(26);
+        var counts = new List<int>();
+        int deleted;
+        do
+        {
+            deleted = await fixture.WithStoreAsync(store => store.DeleteExpiredInboxEntriesAsync(sweep, 4, default).AsTask());
+            counts.Add(deleted);
+        }
+        while (deleted > 0);
+
+        Assert.Equal([4, 4, 1, 0], counts);
+        await using var check = fixture.CreateDbContext();
+        Assert.Equal("op:live", (await check.Set<InboxEntry>().SingleAsync()).MessageKey);
+    }
+}
+
+public sealed class PostgresInboxEntryStoreTests : InboxEntryStoreTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.PostgreSql;
+}
+
+public sealed class SqliteInboxEntryStoreTests : InboxEntryStoreTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+}
+
+public sealed class SqlServerInboxEntryStoreTests : InboxEntryStoreTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.SqlServer;
+}

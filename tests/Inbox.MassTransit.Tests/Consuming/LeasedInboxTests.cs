@@ -1,0 +1,175 @@
+using System.Text.Json;
+using Inbox.EntityFrameworkCore.Model;
+using Inbox.MassTransit.Tests.Support;
+using Inbox.Operations;
+using Inbox.Testing;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Inbox.MassTransit.Tests.Consuming;
+
+/// <summary>Guarantees 3 and 4 in leased mode (effects outside the database), over real RabbitMQ and PostgreSQL.</summary>
+public sealed class LeasedInboxTests
+{
+    private static void ShortLeases(IdempotentInboxOptions options)
+    {
+        options.LeaseDuration = TimeSpan.FromSeconds(2);
+        options.LeaseSkewMargin = TimeSpan.FromMilliseconds(200);
+        options.LeaseWaitLimit = TimeSpan.FromSeconds(20);
+        options.Retry = r => r.Immediate(1);
+    }
+
+    [Fact]
+    public async Task Duplicates_of_a_finished_operation_are_skipped_and_the_downstream_is_called_once()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        var effects = new TestEffects();
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects);
+
+        var publication = await host.SubmitAsync(new FireWebhook("claim.updated"));
+        var succeeded = await host.OperationWhenAsync(publication.OperationId, OperationStatus.Succeeded);
+        for (var i = 0; i < 4; i++)
+        {
+            await host.PublishAsync(publication);
+        }
+
+        await Eventually.TrueAsync("four duplicates to be skipped", () => Task.FromResult(host.Metrics.DuplicatesSkipped == 4));
+        var (key, calls) = Assert.Single(effects.DownstreamCalls);
+        Assert.Equal(1, calls);
+        Assert.StartsWith("dk_", key);
+        using var result = JsonDocument.Parse(succeeded.Result!);
+        Assert.Equal(key, result.RootElement.GetProperty("webhook_id").GetString());
+        var entry = Assert.Single(await host.EntriesAsync());
+        Assert.Equal(OperationStatus.Succeeded, entry.Status);
+        Assert.Null(entry.LeaseExpiresAt);
+    }
+
+    [Fact]
+    public async Task Delivery_during_a_live_lease_waits_then_takes_over_with_the_same_downstream_key()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        var effects = new TestEffects();
+        var stuck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstCall = 0;
+        effects.DuringDownstreamCall = async (_, _) =>
+        {
+            // The first delivery hangs mid-effect, as a process that stalls (or dies) after calling out.
+            if (Interlocked.Exchange(ref firstCall, 1) == 0)
+            {
+                await stuck.Task;
+            }
+        };
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects, ShortLeases);
+
+        var publication = await host.SubmitAsync(new FireWebhook("claim.updated"));
+        await Eventually.TrueAsync("the first call", () => Task.FromResult(effects.DownstreamCalls.Values.Sum() == 1));
+        Assert.Equal(OperationStatus.Processing, (await host.OperationAsync(publication.OperationId))!.Status);
+
+        await host.PublishAsync(publication);
+        await Eventually.TrueAsync("the duplicate to be deferred", () => Task.FromResult(host.Metrics.Deferred == 1));
+        Assert.Equal(1, effects.DownstreamCalls.Values.Sum());
+
+        var succeeded = await host.OperationWhenAsync(publication.OperationId, OperationStatus.Succeeded);
+        var (key, calls) = Assert.Single(effects.DownstreamCalls);
+        Assert.Equal(2, calls);
+        Assert.Equal(1, host.Metrics.Takeovers);
+        using (var result = JsonDocument.Parse(succeeded.Result!))
+        {
+            Assert.Equal(key, result.RootElement.GetProperty("webhook_id").GetString());
+            Assert.True(result.RootElement.GetProperty("takeover").GetBoolean());
+        }
+
+        // The stalled delivery finishes late: its lease was taken over, so its outcome is not recorded.
+        stuck.SetResult();
+        await Eventually.TrueAsync("both deliveries to finish", () => Task.FromResult(host.Metrics.Consumed == 2));
+        var operation = await host.OperationAsync(publication.OperationId);
+        Assert.Equal(succeeded.Result, operation!.Result);
+        Assert.Equal(succeeded.UpdatedAt, operation.UpdatedAt);
+        var entry = Assert.Single(await host.EntriesAsync());
+        Assert.Equal(2, entry.Attempt);
+        Assert.Equal(OperationStatus.Succeeded, entry.Status);
+    }
+
+    [Fact]
+    public async Task Lease_abandoned_by_a_dead_process_is_taken_over_after_it_expires_with_the_same_downstream_key()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        var effects = new TestEffects();
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects, ShortLeases);
+
+        // A process claimed the message, called out and died: its entry holds a lease that nobody will release.
+        var operationId = RandomIds.NewOperationId();
+        var publication = await host.SubmitAsync(new FireWebhook("letter.sent"));
+        await host.OperationWhenAsync(publication.OperationId, OperationStatus.Succeeded);
+        var consumer = typeof(WebhookConsumer).FullName!;
+        var deadKey = RandomIds.Derive("dk_", $"{consumer}\nop:{operationId}\nwebhook");
+        await using (var db = host.CreateDbContext())
+        {
+            var now = DateTimeOffset.UtcNow;
+            db.Add(new InboxEntry
+            {
+                Consumer = consumer,
+                MessageKey = "op:" + operationId,
+                Status = OperationStatus.Processing,
+                OperationId = operationId,
+                ClaimToken = "dead-process",
+                Attempt = 1,
+                LeaseExpiresAt = now.AddSeconds(1.5),
+                CreatedAt = now,
+                UpdatedAt = now,
+                ExpiresAt = now.AddHours(1),
+            });
+            await db.SaveChangesAsync();
+        }
+
+        await host.PublishAsync(new Inbox.Publishing.OperationPublication
+        {
+            OperationId = operationId,
+            Scope = publication.Scope,
+            IdempotencyKey = "abandoned",
+            ExpiresAt = publication.ExpiresAt,
+            Message = new FireWebhook("letter.sent"),
+            MessageType = typeof(FireWebhook),
+        });
+
+        await Eventually.TrueAsync("the delivery to wait on the dead lease", () => Task.FromResult(host.Metrics.Deferred == 1));
+        Assert.False(effects.DownstreamCalls.ContainsKey(deadKey));
+        await Eventually.TrueAsync("the takeover", () => Task.FromResult(effects.DownstreamCalls.ContainsKey(deadKey)));
+        await Eventually.TrueAsync("the outcome", async () =>
+            (await host.EntriesAsync()).Any(e => e.MessageKey == "op:" + operationId && e.Status == OperationStatus.Succeeded));
+        Assert.Equal(1, effects.DownstreamCalls[deadKey]);
+        Assert.Equal(1, host.Metrics.Takeovers);
+    }
+
+    [Fact]
+    public async Task Exhausted_retries_fail_the_operation_and_a_redrive_repeats_the_effect_with_the_same_key()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        var effects = new TestEffects { AlwaysThrow = true };
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects, ShortLeases);
+
+        var publication = await host.SubmitAsync(new FireWebhook("claim.updated"));
+
+        var failed = await host.OperationWhenAsync(publication.OperationId, OperationStatus.Failed);
+        Assert.Equal("processing_failed", failed.ErrorCode);
+        Assert.Contains("HttpRequestException", failed.ErrorMessage);
+        var entry = Assert.Single(await host.EntriesAsync());
+        Assert.Equal(OperationStatus.Failed, entry.Status);
+        Assert.Equal("processing_failed", entry.ErrorCode);
+        Assert.Null(entry.LeaseExpiresAt);
+        var (key, calls) = Assert.Single(effects.DownstreamCalls);
+        Assert.Equal(2, calls);
+
+        effects.AlwaysThrow = false;
+        await RabbitMqRedrive.MoveErrorsBackAsync(rabbit, "webhook", expected: 1);
+
+        await host.OperationWhenAsync(publication.OperationId, OperationStatus.Succeeded);
+        Assert.Equal(key, Assert.Single(effects.DownstreamCalls).Key);
+        Assert.Equal(3, effects.DownstreamCalls[key]);
+        Assert.Equal(0, host.Metrics.Takeovers);
+    }
+}
