@@ -38,7 +38,9 @@ internal sealed class OperationAcceptor(
         using var activity = InboxDiagnostics.ActivitySource.StartActivity("inbox.accept");
         activity?.SetTag("inbox.endpoint", feature.Scope.Endpoint);
 
+        // Whole milliseconds: what every provider stores exactly and what the status endpoint shows.
         var now = time.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
         var operationId = RandomIds.NewOperationId();
         var requestId = context.GetInboxRequestId();
         var operation = new NewOperation

@@ -75,13 +75,13 @@ internal static class InboxEntryStore
         CancellationToken cancellationToken)
     {
         var sql = InboxEntrySql.For(db);
-        var held = await RawSql.ExecuteAsync(db, sql.CompleteLeased, [consumer, messageKey, resultJson, now, claimToken], cancellationToken).ConfigureAwait(false) == 1;
-        if (held && completesOperationId is not null)
-        {
-            await RawSql.ExecuteAsync(db, sql.SucceedOperation, [completesOperationId, resultJson, now], cancellationToken).ConfigureAwait(false);
-        }
+        var affected = completesOperationId is null
+            ? await RawSql.ExecuteAsync(db, sql.CompleteLeased, [consumer, messageKey, resultJson, now, claimToken], cancellationToken).ConfigureAwait(false)
+            : await RawSql.ExecuteAsync(
+                db, sql.CompleteLeasedAndSucceedOperation, [consumer, messageKey, resultJson, now, claimToken, completesOperationId], cancellationToken).ConfigureAwait(false);
 
-        return held;
+        // The operation update runs only after the entry update held, so any row affected means it held.
+        return affected > 0;
     }
 
     /// <summary>

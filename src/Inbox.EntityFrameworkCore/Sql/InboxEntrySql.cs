@@ -88,6 +88,11 @@ internal sealed class InboxEntrySql
             $"WHERE {opId} = {id} AND {opStatus} <> 2";
 
         SucceedOperation = Succeed("{0}", "{1}", "{2}");
+
+        // The operation is completed only if this delivery still held the lease, which the first statement proves.
+        CompleteLeasedAndSucceedOperation =
+            CompleteLeased + ";\n" + Succeed("{5}", "{2}", "{3}") +
+            $" AND EXISTS (SELECT 1 FROM {entries} WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{4}} AND {C(nameof(InboxEntry.Status))} = 2);";
         SetResultAndSucceedOperation = SetResult + ";\n" + Succeed("{4}", "{2}", "{3}") + ";";
 
         // {0} operation id, {1} now, {2} when the relay should republish it if the consumer goes away meanwhile.
@@ -141,6 +146,9 @@ internal sealed class InboxEntrySql
 
     /// <summary>{0} operation id, {1} result, {2} now.</summary>
     public string SucceedOperation { get; }
+
+    /// <summary><see cref="CompleteLeased"/> then, if it held, <see cref="SucceedOperation"/>, in one round trip: {5} operation id.</summary>
+    public string CompleteLeasedAndSucceedOperation { get; }
 
     /// <summary><see cref="SetResult"/> and <see cref="SucceedOperation"/> in one round trip: {0} consumer, {1} message key, {2} result, {3} now, {4} operation id.</summary>
     public string SetResultAndSucceedOperation { get; }

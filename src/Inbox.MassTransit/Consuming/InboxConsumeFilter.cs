@@ -1,3 +1,4 @@
+using Inbox.Diagnostics;
 using Inbox.EntityFrameworkCore;
 using Inbox.EntityFrameworkCore.Inbox;
 using Inbox.MassTransit.Diagnostics;
@@ -41,6 +42,10 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
     public async Task Send(ConsumeContext<TMessage> context, IPipe<ConsumeContext<TMessage>> next)
     {
         var identity = InboxMessageIdentity.From(context);
+        using var activity = InboxDiagnostics.ActivitySource.StartActivity("inbox.consume");
+        activity?.SetTag("inbox.consumer", settings.Name);
+        activity?.SetTag("inbox.mode", settings.Mode.ToString());
+        activity?.SetTag("inbox.message_key", identity.MessageKey);
         var scope = await scopes.GetScope(context).ConfigureAwait(false);
         await using var scopeLease = scope.ConfigureAwait(false);
         var db = scope.GetService<TDbContext>();
@@ -58,9 +63,11 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
             {
                 case Outcome.Done:
                     metrics.Consumed(settings.Name);
+                    activity?.SetTag("inbox.outcome", "consumed");
                     return;
                 case Outcome.Duplicate:
                     SkipDuplicate(identity);
+                    activity?.SetTag("inbox.outcome", "duplicate");
                     return;
             }
 
@@ -74,6 +81,7 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
             if (await WaitForLeaseAsync(db, identity, waitDeadline.Value, cancellationToken).ConfigureAwait(false))
             {
                 SkipDuplicate(identity);
+                activity?.SetTag("inbox.outcome", "duplicate");
                 return;
             }
         }
@@ -145,6 +153,13 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
             throw;
         }
 
+        if (!db.ChangeTracker.HasChanges())
+        {
+            // Nothing of the consumer's to commit with the outcome: one statement, its own transaction.
+            await CompleteLeasedAsync(db, identity, token, state, cancellationToken).ConfigureAwait(false);
+            return (Outcome.Done, null);
+        }
+
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(
             async cancel =>
@@ -152,19 +167,30 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
                 var transaction = await db.Database.BeginTransactionAsync(cancel).ConfigureAwait(false);
                 await using var transactionLease = transaction.ConfigureAwait(false);
                 await db.SaveChangesAsync(cancel).ConfigureAwait(false);
-                var held = await InboxEntryStore.CompleteLeasedAsync(
-                    db, settings.Name, identity.MessageKey, token, state.ResultJson, OperationToComplete(identity), time.GetUtcNow(), cancel).ConfigureAwait(false);
-                if (!held)
+                if (await CompleteLeasedAsync(db, identity, token, state, cancel).ConfigureAwait(false))
+                {
+                    await transaction.CommitAsync(cancel).ConfigureAwait(false);
+                }
+                else
                 {
                     await transaction.RollbackAsync(cancel).ConfigureAwait(false);
-                    Log.LeaseLost(logger, settings.Name, identity.MessageKey);
-                    return (Outcome.Done, (DateTimeOffset?)null);
                 }
 
-                await transaction.CommitAsync(cancel).ConfigureAwait(false);
                 return (Outcome.Done, (DateTimeOffset?)null);
             },
             cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> CompleteLeasedAsync(TDbContext db, InboxMessageIdentity identity, string token, InboxConsumeState state, CancellationToken cancellationToken)
+    {
+        var held = await InboxEntryStore.CompleteLeasedAsync(
+            db, settings.Name, identity.MessageKey, token, state.ResultJson, OperationToComplete(identity), time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (!held)
+        {
+            Log.LeaseLost(logger, settings.Name, identity.MessageKey);
+        }
+
+        return held;
     }
 
     /// <summary>Waits while another delivery holds a live lease. Returns <see langword="true"/> when that delivery succeeded.</summary>

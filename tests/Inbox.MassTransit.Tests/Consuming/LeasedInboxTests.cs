@@ -172,4 +172,30 @@ public sealed class LeasedInboxTests
         Assert.Equal(3, effects.DownstreamCalls[key]);
         Assert.Equal(0, host.Metrics.Takeovers);
     }
+
+    [Fact]
+    public async Task Fresh_leased_message_costs_three_commands_and_holds_no_transaction_across_the_effect()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        var effects = new TestEffects();
+        var transactionsDuringEffect = -1;
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects);
+        effects.DuringDownstreamCall = (_, _) =>
+        {
+            transactionsDuringEffect = host.Commands.Transactions;
+            return Task.CompletedTask;
+        };
+        var warmup = await host.SubmitAsync(new FireWebhook("warm"));
+        await host.OperationWhenAsync(warmup.OperationId, OperationStatus.Succeeded);
+
+        host.Commands.Reset();
+        var measured = await host.SubmitAsync(new FireWebhook("claim.updated"));
+        await host.OperationWhenAsync(measured.OperationId, OperationStatus.Succeeded);
+
+        // The submit is one command; then the claim, the operation's start and the outcome.
+        Assert.Equal(1 + 3, host.Commands.Commands);
+        Assert.Equal(0, host.Commands.Transactions);
+        Assert.Equal(0, transactionsDuringEffect);
+    }
 }

@@ -45,6 +45,7 @@ public sealed class TransactionalInboxTests
         Assert.Equal(operation.Result, entry.Result);
         Assert.Equal("op:" + publication.OperationId, entry.MessageKey);
         Assert.Equal(typeof(ClaimConsumer).FullName, entry.Consumer);
+        Assert.Equal(publication.ExpiresAt + TimeSpan.FromHours(1), entry.ExpiresAt, TimeSpan.FromMilliseconds(1));
     }
 
     [Fact]

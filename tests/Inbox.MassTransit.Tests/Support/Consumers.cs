@@ -58,3 +58,21 @@ public sealed class NoteConsumer(WorkerDbContext db, TestEffects effects) : ICon
         await db.SaveChangesAsync(context.CancellationToken);
     }
 }
+
+/// <summary>Calls the inbox API from a consumer that is not behind the inbox.</summary>
+public sealed class ProbeConsumer(TestEffects effects) : IConsumer<ProbeMessage>
+{
+    public Task Consume(ConsumeContext<ProbeMessage> context)
+    {
+        try
+        {
+            context.GetDownstreamKey("webhook");
+        }
+        catch (InvalidOperationException exception)
+        {
+            effects.ProbeError = exception.Message;
+        }
+
+        return Task.CompletedTask;
+    }
+}

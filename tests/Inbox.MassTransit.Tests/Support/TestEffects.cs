@@ -24,6 +24,8 @@ public sealed class TestEffects
     /// <summary>Runs inside the downstream call, after it is recorded; lets a test hold an effect mid-flight.</summary>
     public Func<string, CancellationToken, Task>? DuringDownstreamCall { get; set; }
 
+    public string? ProbeError { get; set; }
+
     public int Invoked(string id) => Invocations.AddOrUpdate(id, 1, (_, n) => n + 1);
 
     public async Task CallDownstreamAsync(string downstreamKey, CancellationToken cancellationToken)
