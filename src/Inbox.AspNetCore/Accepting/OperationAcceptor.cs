@@ -32,7 +32,7 @@ internal sealed class OperationAcceptor(
     public async Task AcceptAsync(HttpContext context, object message, Type messageType)
     {
         var feature = context.Features.Get<IIdempotencyFeature>() ?? throw new InvalidOperationException(
-            "Operations.Accept needs an endpoint opted in with WithIdempotency() (or [Idempotent]) and app.UseIdempotency() " +
+            "InboxResults.Accept needs an endpoint opted in with WithIdempotency() (or [Idempotent]) and app.UseIdempotency() " +
             "after UseAuthentication/UseAuthorization.");
         var settings = options.Value;
         using var activity = InboxDiagnostics.ActivitySource.StartActivity("inbox.accept");

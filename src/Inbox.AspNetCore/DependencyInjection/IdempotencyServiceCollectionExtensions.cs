@@ -13,7 +13,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class IdempotencyServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the services behind <c>app.UseIdempotency()</c>, <c>WithIdempotency()</c>, <c>Operations.Accept</c>
+    /// Registers the services behind <c>app.UseIdempotency()</c>, <c>WithIdempotency()</c>, <c>InboxResults.Accept</c>
     /// and <c>MapOperationStatus</c>. Options are validated at start-up. Add a store
     /// (<c>.UseEntityFrameworkCore&lt;TDbContext&gt;()</c>) and a publisher (<c>.UseMassTransit()</c>) on the returned builder.
     /// </summary>

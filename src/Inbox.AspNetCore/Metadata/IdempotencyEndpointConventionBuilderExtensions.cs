@@ -8,7 +8,7 @@ public static class IdempotencyEndpointConventionBuilderExtensions
     /// <summary>
     /// Opts the endpoint (a POST, PUT or PATCH) into the idempotency contract, with the named policy or the default
     /// one. Only adds metadata: <c>app.UseIdempotency()</c> acts on it, and endpoints without it are untouched.
-    /// The handler answers with <c>Operations.Accept(message)</c>.
+    /// The handler answers with <c>InboxResults.Accept(message)</c>.
     /// </summary>
     public static TBuilder WithIdempotency<TBuilder>(this TBuilder builder, string? policyName = null)
         where TBuilder : IEndpointConventionBuilder

@@ -57,8 +57,10 @@ public static class RandomIds
         return Encode(prefix, hash[..16]);
     }
 
-    private static string New(string prefix)
+    /// <summary>A new unguessable id: <paramref name="prefix"/> followed by 26 characters.</summary>
+    public static string New(string prefix)
     {
+        ArgumentNullException.ThrowIfNull(prefix);
         Span<byte> random = stackalloc byte[16];
         RandomNumberGenerator.Fill(random);
         return Encode(prefix, random);

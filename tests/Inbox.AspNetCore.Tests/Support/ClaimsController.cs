@@ -13,5 +13,5 @@ public sealed class ClaimsController : ControllerBase
     public IResult Submit(ClaimRequest request) =>
         string.IsNullOrEmpty(request.PatientId)
             ? Results.BadRequest()
-            : Operations.Accept(new SubmitClaim(request.PatientId, request.AmountCents));
+            : InboxResults.Accept(new SubmitClaim(request.PatientId, request.AmountCents));
 }

@@ -90,7 +90,7 @@ public sealed class TestApi : IAsyncDisposable
         app.MapPost("/uuid-claims", SubmitClaimHandler).WithIdempotency("uuid");
         app.MapPost("/required-claims", SubmitClaimHandler).WithIdempotency("required");
         app.MapPost("/secure-claims", SubmitClaimHandler).WithIdempotency().RequireAuthorization();
-        app.MapPost("/raw", (HttpRequest request) => Operations.Accept(new SubmitClaim("raw", 1))).WithIdempotency();
+        app.MapPost("/raw", (HttpRequest request) => InboxResults.Accept(new SubmitClaim("raw", 1))).WithIdempotency();
         app.MapMethods("/mixed", ["GET", "DELETE"], () => Results.Ok("untouched")).WithIdempotency();
         app.MapPost("/plain", () => Results.Ok("untouched"));
         app.MapControllers();
@@ -103,7 +103,7 @@ public sealed class TestApi : IAsyncDisposable
     private static IResult SubmitClaimHandler(ClaimRequest request) =>
         string.IsNullOrEmpty(request.PatientId) || request.AmountCents <= 0
             ? Results.BadRequest(new { error = new { code = "invalid_request", message = "patient_id and a positive amount_cents are required." } })
-            : Operations.Accept(new SubmitClaim(request.PatientId, request.AmountCents));
+            : InboxResults.Accept(new SubmitClaim(request.PatientId, request.AmountCents));
 
     /// <summary>Sends a request built directly on the server's HttpContext, for headers HttpClient will not send.</summary>
     public Task<HttpContext> SendRawAsync(Action<HttpContext> configure) => _app.GetTestServer().SendAsync(configure);

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Inbox.AspNetCore;
 
 /// <summary>The result an opted-in handler returns once the request is valid.</summary>
-public static class Operations
+public static class InboxResults
 {
     /// <summary>
     /// Accepts the request as an operation that publishes <paramref name="message"/>: stores it (or finds the
@@ -23,7 +23,7 @@ public static class Operations
     }
 }
 
-/// <summary>The result of <see cref="Operations.Accept{TMessage}(TMessage)"/>.</summary>
+/// <summary>The result of <see cref="InboxResults.Accept{TMessage}(TMessage)"/>.</summary>
 /// <typeparam name="TMessage">The message type published for the operation.</typeparam>
 public sealed class AcceptedOperation<TMessage> : IResult, IEndpointMetadataProvider
     where TMessage : class

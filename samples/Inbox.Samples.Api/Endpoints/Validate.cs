@@ -1,0 +1,20 @@
+namespace Inbox.Samples.Api.Endpoints;
+
+internal static class Validate
+{
+    public static void Identifier(List<FieldError> errors, string field, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Length > 100 || value.Any(char.IsControl))
+        {
+            errors.Add(new FieldError(field, "is required: 1 to 100 characters"));
+        }
+    }
+
+    public static void Text(List<FieldError> errors, string field, string? value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Length > maxLength || value.Any(char.IsControl))
+        {
+            errors.Add(new FieldError(field, $"is required: 1 to {maxLength} characters"));
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using Inbox.AspNetCore;
+using Inbox.Samples.Api.Authentication;
+using Inbox.Samples.Api.Endpoints;
+using Inbox.Samples.Api.OpenApi;
+using Inbox.Samples.Data;
+using Inbox.Samples.Hosting;
+using Inbox.Samples.Hosting.Simulator;
+using Microsoft.AspNetCore.Authentication;
+using Scalar.AspNetCore;
+
+// With no configuration this is the embedded default: SQLite, the in-memory transport, the worker's consumers
+// and the downstream simulator (under /downstream), all in this process. Configuration switches to RabbitMQ
+// and PostgreSQL or SQL Server, with the worker and the simulator as their own processes (see the README).
+var builder = WebApplication.CreateBuilder(args);
+var configuration = builder.Configuration;
+var embedded = SampleMessaging.TransportFrom(configuration) == SampleTransport.InMemory;
+var runWorker = configuration.GetValue("Api:RunWorker", embedded);
+var runSimulator = configuration.GetValue("Api:RunSimulator", embedded);
+
+builder.Services.AddSampleDatabase(configuration);
+builder.Services
+    .AddIdempotency(options => options.MaxBodySize = configuration.GetValue("Api:MaxBodyBytes", 64 * 1024))
+    .UseEntityFrameworkCore<SamplesDbContext>()
+    .UseMassTransit();
+builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+builder.Services.AddAuthorization();
+builder.Services.AddSampleMessaging(configuration, consume: runWorker);
+if (runSimulator)
+{
+    builder.Services.AddDownstreamSimulator(configuration);
+}
+
+builder.Services.AddOpenApi(options => options.AddOperationTransformer<IdempotencyOpenApiTransformer>());
+builder.Services.AddSampleTelemetry(configuration, "inbox-samples-api");
+
+var app = builder.Build();
+await app.Services.PrepareSampleDatabaseAsync(configuration);
+
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseIdempotency();
+
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapSampleHealthChecks();
+
+var v1 = app.MapGroup("/v1").RequireAuthorization();
+v1.MapPost("/claims", ClaimsEndpoint.SubmitAsync)
+    .WithIdempotency()
+    .Accepts<ClaimsEndpoint.ClaimRequest>("application/json")
+    .WithSummary("Submit an insurance claim");
+v1.MapPost("/webhook-events", WebhookEventsEndpoint.FireAsync)
+    .WithIdempotency()
+    .Accepts<WebhookEventsEndpoint.WebhookEventRequest>("application/json")
+    .WithSummary("Fire a webhook event to a subscriber");
+v1.MapPost("/letters", LettersEndpoint.SendAsync)
+    .WithIdempotency()
+    .Accepts<LettersEndpoint.LetterRequest>("application/json")
+    .WithSummary("Send a letter through the print provider");
+v1.MapOperationStatus("/operations/{id}").WithSummary("Read an operation's status and outcome");
+
+if (runSimulator)
+{
+    app.MapDownstreamSimulator("/downstream");
+}
+
+await app.RunAsync();

@@ -1,0 +1,93 @@
+using Inbox.MassTransit;
+using Inbox.Samples.Data;
+using Inbox.Samples.Hosting.Consumers;
+using MassTransit;
+
+namespace Inbox.Samples.Hosting;
+
+/// <summary>The transports the samples run on.</summary>
+public enum SampleTransport
+{
+    /// <summary>MassTransit's in-memory transport: API and worker in one process. The embedded default.</summary>
+    InMemory,
+
+    /// <summary>RabbitMQ with quorum queues: API and workers as separate processes.</summary>
+    RabbitMq,
+}
+
+/// <summary>
+/// The bus from configuration: <c>Messaging:Transport</c> (<c>InMemory</c> or <c>RabbitMq</c>) and
+/// <c>ConnectionStrings:RabbitMq</c> (an AMQP URI). With <c>consume</c> the three consumers run
+/// behind the idempotent inbox.
+/// </summary>
+public static class SampleMessaging
+{
+    public static SampleTransport TransportFrom(IConfiguration configuration) =>
+        Enum.TryParse<SampleTransport>(configuration["Messaging:Transport"], ignoreCase: true, out var transport)
+            ? transport
+            : configuration["Messaging:Transport"] is { Length: > 0 } unknown
+                ? throw new InvalidOperationException($"Messaging:Transport '{unknown}' is not one of InMemory, RabbitMq.")
+                : SampleTransport.InMemory;
+
+    public static IServiceCollection AddSampleMessaging(this IServiceCollection services, IConfiguration configuration, bool consume)
+    {
+        var transport = TransportFrom(configuration);
+        var leaseSeconds = configuration.GetValue("Inbox:LeaseSeconds", 30);
+        void Inbox(IdempotentInboxOptions options) => options.LeaseDuration = TimeSpan.FromSeconds(leaseSeconds);
+
+        services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            if (consume)
+            {
+                bus.AddConsumer<ClaimSubmissionConsumer>();
+                bus.AddConsumer<WebhookEventConsumer>();
+                bus.AddConsumer<LetterConsumer>();
+            }
+
+            if (transport == SampleTransport.RabbitMq)
+            {
+                var uri = configuration.GetConnectionString("RabbitMq") is { Length: > 0 } value
+                    ? new Uri(value)
+                    : throw new InvalidOperationException("Messaging:Transport is RabbitMq: set ConnectionStrings:RabbitMq (ConnectionStrings__RabbitMq), e.g. amqp://guest:guest@localhost:5672/.");
+                bus.AddConfigureEndpointsCallback((_, endpoint) =>
+                {
+                    if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                    {
+                        rabbit.SetQuorumQueue();
+                    }
+                });
+                bus.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(uri);
+                    if (consume)
+                    {
+                        cfg.UseIdempotentInbox<SamplesDbContext>(context, Inbox);
+                    }
+
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+            else
+            {
+                bus.UsingInMemory((context, cfg) =>
+                {
+                    if (consume)
+                    {
+                        cfg.UseIdempotentInbox<SamplesDbContext>(context, Inbox);
+                    }
+
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+        });
+
+        if (consume)
+        {
+            services.AddSingleton<Downstream>();
+            services.AddHttpClient(Downstream.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(configuration.GetValue("Downstream:TimeoutSeconds", 10)));
+        }
+
+        return services;
+    }
+}

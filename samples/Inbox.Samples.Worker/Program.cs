@@ -1,0 +1,14 @@
+using Inbox.Samples.Data;
+using Inbox.Samples.Hosting;
+
+// The worker on its own: RabbitMQ and PostgreSQL or SQL Server (see appsettings.json and the README).
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddSampleDatabase(builder.Configuration);
+builder.Services.AddInbox().UseEntityFrameworkCore<SamplesDbContext>().UseMassTransit();
+builder.Services.AddSampleMessaging(builder.Configuration, consume: true);
+builder.Services.AddSampleTelemetry(builder.Configuration, "inbox-samples-worker");
+
+var app = builder.Build();
+await app.Services.PrepareSampleDatabaseAsync(app.Configuration);
+app.MapSampleHealthChecks();
+await app.RunAsync();
