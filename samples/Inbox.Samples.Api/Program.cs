@@ -11,7 +11,8 @@ using Scalar.AspNetCore;
 // With no configuration this is the embedded default: SQLite, the in-memory transport, the worker's consumers
 // and the downstream simulator (under /downstream), all in this process. Configuration switches to RabbitMQ
 // and PostgreSQL or SQL Server, with the worker and the simulator as their own processes (see the README).
-var builder = WebApplication.CreateBuilder(args);
+// Settings come from beside the binary, so the app runs the same from any working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var configuration = builder.Configuration;
 var embedded = SampleMessaging.TransportFrom(configuration) == SampleTransport.InMemory;
 var runWorker = configuration.GetValue("Api:RunWorker", embedded);

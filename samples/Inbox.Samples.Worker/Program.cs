@@ -2,7 +2,8 @@ using Inbox.Samples.Data;
 using Inbox.Samples.Hosting;
 
 // The worker on its own: RabbitMQ and PostgreSQL or SQL Server (see appsettings.json and the README).
-var builder = WebApplication.CreateBuilder(args);
+// Settings come from beside the binary, so the app runs the same from any working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddSampleDatabase(builder.Configuration);
 builder.Services.AddInbox().UseEntityFrameworkCore<SamplesDbContext>().UseMassTransit();
 builder.Services.AddSampleMessaging(builder.Configuration, consume: true);
