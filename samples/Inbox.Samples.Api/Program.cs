@@ -21,7 +21,7 @@ var runSimulator = configuration.GetValue("Api:RunSimulator", embedded);
 builder.Services.AddSampleDatabase(configuration);
 builder.Services
     .AddIdempotency(options => options.MaxBodySize = configuration.GetValue("Api:MaxBodyBytes", 64 * 1024))
-    .UseEntityFrameworkCore<SamplesDbContext>()
+    .UseSampleStore(configuration)
     .UseMassTransit();
 builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
@@ -34,6 +34,7 @@ if (runSimulator)
 
 builder.Services.AddOpenApi(options => options.AddOperationTransformer<IdempotencyOpenApiTransformer>());
 builder.Services.AddSampleTelemetry(configuration, "inbox-samples-api");
+builder.Services.AddInboxCounters(configuration);
 
 var app = builder.Build();
 await app.Services.PrepareSampleDatabaseAsync(configuration);
@@ -45,6 +46,7 @@ app.UseIdempotency();
 app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapSampleHealthChecks();
+app.MapInboxCounters();
 
 var v1 = app.MapGroup("/v1").RequireAuthorization();
 v1.MapPost("/claims", ClaimsEndpoint.SubmitAsync)

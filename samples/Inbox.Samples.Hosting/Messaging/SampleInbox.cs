@@ -1,0 +1,14 @@
+using Inbox.Samples.Data;
+
+namespace Inbox.Samples.Hosting;
+
+/// <summary>The store options from configuration: <c>Inbox:RelayDelaySeconds</c> (30) and <c>Inbox:RelayPollSeconds</c> (5).</summary>
+public static class SampleInbox
+{
+    public static IInboxBuilder UseSampleStore(this IInboxBuilder inbox, IConfiguration configuration) =>
+        inbox.UseEntityFrameworkCore<SamplesDbContext>(store =>
+        {
+            store.RelayDelay = TimeSpan.FromSeconds(configuration.GetValue("Inbox:RelayDelaySeconds", 30));
+            store.RelayPollInterval = TimeSpan.FromSeconds(configuration.GetValue("Inbox:RelayPollSeconds", 5));
+        });
+}

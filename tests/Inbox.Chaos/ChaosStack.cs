@@ -1,0 +1,143 @@
+using Inbox.Testing;
+
+namespace Inbox.Chaos;
+
+/// <summary>The sample stack as processes: the simulator, two APIs and two workers, restartable one by one.</summary>
+internal sealed class ChaosStack : IAsyncDisposable
+{
+    private readonly Dictionary<string, string> _configuration;
+    private readonly string _workingDirectory;
+    private readonly AppProcess?[] _apis = new AppProcess?[2];
+    private readonly AppProcess?[] _workers = new AppProcess?[2];
+    private readonly int[] _apiPorts = [AppProcess.FreePort(), AppProcess.FreePort()];
+    private readonly int[] _workerPorts = [AppProcess.FreePort(), AppProcess.FreePort()];
+
+    private ChaosStack(AppProcess downstream, Dictionary<string, string> configuration, string workingDirectory)
+    {
+        Downstream = downstream;
+        _configuration = configuration;
+        _workingDirectory = workingDirectory;
+    }
+
+    public AppProcess Downstream { get; }
+
+    public IReadOnlyList<Uri> ApiAddresses => _apiPorts.Select(p => new Uri($"http://127.0.0.1:{p}/")).ToArray();
+
+    public IEnumerable<AppProcess> Workers => _workers.Where(w => w is not null)!;
+
+    public static async Task<ChaosStack> StartAsync(string postgres, Uri rabbit, ChaosOptions options, string workingDirectory)
+    {
+        var downstream = await AppProcess.StartAsync("Inbox.Samples.Downstream", AppProcess.FreePort(), new Dictionary<string, string>
+        {
+            ["Simulator__FailRate"] = options.FailRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Simulator__StallRate"] = options.StallRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Simulator__StallMilliseconds"] = options.StallMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, workingDirectory);
+
+        var configuration = new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "PostgreSql",
+            ["ConnectionStrings__Inbox"] = postgres,
+            ["Messaging__Transport"] = "RabbitMq",
+            ["ConnectionStrings__RabbitMq"] = rabbit.ToString(),
+            ["Downstream__BaseUrl"] = downstream.BaseAddress.ToString(),
+            ["Downstream__TimeoutSeconds"] = "2",
+            ["Inbox__LeaseSeconds"] = "8",
+            ["Inbox__RelayDelaySeconds"] = "10",
+            ["Inbox__RelayPollSeconds"] = "2",
+            ["Diagnostics__InboxCounters"] = "true",
+        };
+        var stack = new ChaosStack(downstream, configuration, workingDirectory);
+        for (var i = 0; i < 2; i++)
+        {
+            await stack.StartApiAsync(i);
+            await stack.StartWorkerAsync(i);
+        }
+
+        return stack;
+    }
+
+    public async Task StartApiAsync(int index) =>
+        _apis[index] = await AppProcess.StartAsync("Inbox.Samples.Api", _apiPorts[index], _configuration, _workingDirectory, timeout: TimeSpan.FromSeconds(90));
+
+    public async Task StartWorkerAsync(int index) =>
+        _workers[index] = await AppProcess.StartAsync("Inbox.Samples.Worker", _workerPorts[index], _configuration, _workingDirectory, timeout: TimeSpan.FromSeconds(90));
+
+    public AppProcess? Api(int index) => _apis[index];
+
+    public AppProcess? Worker(int index) => _workers[index];
+
+    public async Task KillApiAsync(int index)
+    {
+        if (_apis[index] is { } api)
+        {
+            await RetireAsync(api);
+            _apis[index] = null;
+        }
+    }
+
+    /// <summary>Inbox counters of the processes already killed, read just before each kill.</summary>
+    public Dictionary<string, long> RetiredCounters { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Inbox counters summed over every API and worker process that has run.</summary>
+    public async Task<Dictionary<string, long>> CountersAsync()
+    {
+        var totals = new Dictionary<string, long>(RetiredCounters, StringComparer.Ordinal);
+        foreach (var process in Running)
+        {
+            foreach (var (name, value) in await ReadCountersAsync(process))
+            {
+                totals[name] = totals.GetValueOrDefault(name) + value;
+            }
+        }
+
+        return totals;
+    }
+
+    private async Task RetireAsync(AppProcess process)
+    {
+        foreach (var (name, value) in await ReadCountersAsync(process))
+        {
+            RetiredCounters[name] = RetiredCounters.GetValueOrDefault(name) + value;
+        }
+
+        await process.DisposeAsync();
+    }
+
+    public async Task KillWorkerAsync(int index)
+    {
+        if (_workers[index] is { } worker)
+        {
+            await RetireAsync(worker);
+            _workers[index] = null;
+        }
+    }
+
+    private static async Task<Dictionary<string, long>> ReadCountersAsync(AppProcess process)
+    {
+        try
+        {
+            using var client = new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromSeconds(1) };
+            return await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<Dictionary<string, long>>(client, "diagnostics/inbox-counters") ?? [];
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            return [];
+        }
+    }
+
+    public IEnumerable<AppProcess> Running => _apis.Concat(_workers).Where(p => p is not null)!;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _apis.Concat(_workers))
+        {
+            if (process is not null)
+            {
+                await process.DisposeAsync();
+            }
+        }
+
+        await Downstream.DisposeAsync();
+    }
+}
