@@ -38,6 +38,13 @@ dotnet test Inbox.sln -c Release --no-build -nologo \
   --logger "trx" --results-directory "$results" \
   -- RunConfiguration.TreatNoTestsAsError=false || status=$?
 
+# The CI-sized chaos run: the sample stack under load, kills and a broker restart (tests/Inbox.Chaos).
+chaos_status=0
+if [ "${INBOX_SKIP_CHAOS:-}" != "1" ]; then
+  log "Chaos run (CI-sized)"
+  dotnet run -c Release --no-build --project tests/Inbox.Chaos -- --ci || chaos_status=$?
+fi
+
 passed=0; failed=0; skipped=0; files=0
 for trx in "$results"/*.trx; do
   [ -e "$trx" ] || continue
@@ -49,12 +56,16 @@ for trx in "$results"/*.trx; do
   skipped=$((skipped + $(get total) - $(get executed)))
 done
 
+if [ "${INBOX_SKIP_CHAOS:-}" != "1" ]; then
+  if [ "$chaos_status" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 
 if [ "$files" -eq 0 ]; then
   log "no test results were written"
   exit 1
 fi
-if [ "$failed" -ne 0 ] || [ "$status" -ne 0 ]; then
+if [ "$failed" -ne 0 ] || [ "$status" -ne 0 ] || [ "$chaos_status" -ne 0 ]; then
   exit 1
 fi

@@ -39,6 +39,7 @@ builder.Services.AddInboxCounters(configuration);
 var app = builder.Build();
 await app.Services.PrepareSampleDatabaseAsync(configuration);
 
+app.UseStatusCodePages(SampleStatusCodes.WriteAsync);
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseIdempotency();

@@ -28,6 +28,24 @@ public sealed class PostgresDatabase : IAsyncDisposable
             NpgsqlConnection.ClearPool(pooled);
         }
 
+        // A server restart (the chaos run does one) leaves broken connections in the admin pool: retry on a fresh one.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await DropAsync();
+                return;
+            }
+            catch (NpgsqlException) when (attempt < 3)
+            {
+                using var admin = new NpgsqlConnection(_adminConnectionString);
+                NpgsqlConnection.ClearPool(admin);
+            }
+        }
+    }
+
+    private async Task DropAsync()
+    {
         await using var connection = new NpgsqlConnection(_adminConnectionString);
         await connection.OpenAsync();
         try

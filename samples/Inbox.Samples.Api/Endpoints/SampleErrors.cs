@@ -24,11 +24,30 @@ public static class SampleErrors
     }
 }
 
+/// <summary>Answers the framework's bodiless 404, 405 and 415 in the same envelope.</summary>
+public static class SampleStatusCodes
+{
+    public static Task WriteAsync(Microsoft.AspNetCore.Diagnostics.StatusCodeContext status)
+    {
+        var context = status.HttpContext;
+        var (code, message) = context.Response.StatusCode switch
+        {
+            StatusCodes.Status404NotFound => ("not_found", "No such route."),
+            StatusCodes.Status405MethodNotAllowed => ("method_not_allowed", "This route does not accept this method."),
+            StatusCodes.Status415UnsupportedMediaType => ("unsupported_media_type", "Send the body as application/json."),
+            var other => ("http_" + other, "The request could not be handled."),
+        };
+        return SampleErrors.Write(context, context.Response.StatusCode, code, message).ExecuteAsync(context);
+    }
+}
+
 /// <summary>snake_case JSON, as the seed APIs speak it.</summary>
 public static class SampleJson
 {
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // The web defaults read "12500" as a number; a claim amount sent as text is a client bug to report.
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
     };
 }

@@ -1,5 +1,7 @@
+using System.Data.Common;
 using System.Globalization;
 using Inbox.AspNetCore.Diagnostics;
+using Inbox.AspNetCore.Responses;
 using Inbox.AspNetCore.Status;
 using Inbox.Diagnostics;
 using Inbox.Operations;
@@ -76,6 +78,11 @@ internal sealed class OperationAcceptor(
                     StatusCodes.Status409Conflict,
                     InboxErrorCodes.IdempotencyKeyInUse,
                     "Another request with this idempotency key is still being accepted; retry after the Retry-After interval.")).ConfigureAwait(false);
+                return;
+            }
+            catch (DbException exception) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                await StoreUnavailable.WriteAsync(context, writer, settings, logger, exception).ConfigureAwait(false);
                 return;
             }
         }

@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Information, "Rejected a request on {Endpoint}: its body is larger than {Limit} bytes.")]
     public static partial void BodyTooLarge(ILogger logger, string endpoint, long limit);
+
+    [LoggerMessage(8, LogLevel.Warning, "The operation store is unavailable; answered 503.")]
+    public static partial void StoreUnavailable(ILogger logger, Exception exception);
 }

@@ -18,6 +18,9 @@ public static class InboxErrorCodes
     /// <summary>413: the body is larger than <see cref="IdempotencyOptions.MaxBodySize"/>.</summary>
     public const string RequestBodyTooLarge = "request_body_too_large";
 
+    /// <summary>503: the database could not be reached; retry with the same key after <c>Retry-After</c>.</summary>
+    public const string ServiceUnavailable = "service_unavailable";
+
     /// <summary>404: no operation with this id is visible to the caller (unknown, expired or another tenant's).</summary>
     public const string OperationNotFound = "operation_not_found";
 }

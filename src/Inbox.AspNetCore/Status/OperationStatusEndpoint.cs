@@ -1,9 +1,12 @@
+using System.Data.Common;
 using System.Globalization;
+using Inbox.AspNetCore.Responses;
 using Inbox.Operations;
 using Inbox.Stores;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Inbox.AspNetCore.Status;
@@ -12,7 +15,8 @@ namespace Inbox.AspNetCore.Status;
 /// <c>GET .../operations/{id}</c>: the operation of the caller's tenant, or one 404 for unknown, expired and other
 /// tenants' operations alike, so an id reveals nothing about operations the caller cannot see.
 /// </summary>
-internal sealed class OperationStatusEndpoint(IOptions<IdempotencyOptions> options, IInboxResponseWriter writer, TimeProvider time)
+internal sealed class OperationStatusEndpoint(
+    IOptions<IdempotencyOptions> options, IInboxResponseWriter writer, TimeProvider time, ILogger<OperationStatusEndpoint> logger)
 {
     public const string Name = "Inbox.OperationStatus";
 
@@ -31,7 +35,17 @@ internal sealed class OperationStatusEndpoint(IOptions<IdempotencyOptions> optio
         var tenant = await context.RequestServices.GetRequiredService<ITenantResolver>()
             .ResolveTenantAsync(context).ConfigureAwait(false) ?? string.Empty;
         var store = context.RequestServices.GetRequiredService<IOperationStore>();
-        var operation = await store.FindAsync(tenant, id, time.GetUtcNow(), context.RequestAborted).ConfigureAwait(false);
+        OperationRecord? operation;
+        try
+        {
+            operation = await store.FindAsync(tenant, id, time.GetUtcNow(), context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (DbException exception) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            await StoreUnavailable.WriteAsync(context, writer, options.Value, logger, exception).ConfigureAwait(false);
+            return;
+        }
+
         if (operation is null)
         {
             await writer.WriteErrorAsync(context, NotFound).ConfigureAwait(false);
