@@ -47,7 +47,6 @@ public sealed class WalkthroughTests
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(workingDirectory, recursive: true);
         }
     }
