@@ -23,14 +23,24 @@ internal static class InboxEntryStore
 
         try
         {
-            return await ReadClaimAsync(db, statement, parameters, request.ClaimToken, cancellationToken).ConfigureAwait(false);
+            var claim = await ReadClaimAsync(db, statement, parameters, request.ClaimToken, cancellationToken).ConfigureAwait(false);
+            if (claim is not null || sql.ClaimReadsBack)
+            {
+                return claim ?? Gone;
+            }
+
+            // Not claimable (a duplicate, or a live lease): read what holds it. Only this path costs a second statement.
+            return await ReadClaimAsync(db, sql.ReadClaim, [request.Consumer, request.MessageKey], request.ClaimToken, cancellationToken).ConfigureAwait(false) ?? Gone;
         }
         catch (Exception exception) when (DatabaseErrors.IsUniqueViolation(exception) && db.Database.CurrentTransaction is null)
         {
             // SQL Server's guarded insert can still lose a race on some isolation settings: the winner holds it.
-            return new InboxClaimResult(false, OperationStatus.Processing, 0, ClaimKind.Fresh, null);
+            return Gone;
         }
     }
+
+    // Only a concurrent sweep of an expired entry leaves nothing to read; the next delivery claims afresh.
+    private static readonly InboxClaimResult Gone = new(false, OperationStatus.Processing, 0, ClaimKind.Fresh, null);
 
     /// <summary>The entry's status and lease, or <see langword="null"/> when it is gone.</summary>
     public static async Task<(OperationStatus Status, DateTimeOffset? LeaseExpiresAt)?> ReadStateAsync(
@@ -111,7 +121,7 @@ internal static class InboxEntryStore
         }
     }
 
-    private static async Task<InboxClaimResult> ReadClaimAsync(
+    private static async Task<InboxClaimResult?> ReadClaimAsync(
         DbContext db, string statement, object?[] parameters, string claimToken, CancellationToken cancellationToken)
     {
         var reader = await RawSql.ReadAsync(db, statement, parameters, cancellationToken).ConfigureAwait(false);
@@ -119,8 +129,7 @@ internal static class InboxEntryStore
         var row = reader.DbDataReader;
         if (!await row.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            // Only a concurrent sweep of an expired entry can get here; the next delivery claims afresh.
-            return new InboxClaimResult(false, OperationStatus.Processing, 0, ClaimKind.Fresh, null);
+            return null;
         }
 
         return new InboxClaimResult(

@@ -38,9 +38,10 @@ internal sealed class InboxEntrySql
                 $"{C(nameof(InboxEntry.LeaseExpiresAt))} = {lease}, {C(nameof(InboxEntry.OperationId))} = {{2}}, " +
                 $"{C(nameof(InboxEntry.ErrorCode))} = NULL, {C(nameof(InboxEntry.ErrorMessage))} = NULL, " +
                 $"{C(nameof(InboxEntry.UpdatedAt))} = {{4}}, {C(nameof(InboxEntry.ExpiresAt))} = {{5}}";
-            var read =
-                $"SELECT {C(nameof(InboxEntry.ClaimToken))}, {C(nameof(InboxEntry.Status))}, {C(nameof(InboxEntry.Attempt))}, " +
-                $"{C(nameof(InboxEntry.ClaimKind))}, {C(nameof(InboxEntry.LeaseExpiresAt))} FROM {entries} WHERE {key};";
+            var claimColumns =
+                $"{C(nameof(InboxEntry.ClaimToken))}, {C(nameof(InboxEntry.Status))}, {C(nameof(InboxEntry.Attempt))}, " +
+                $"{C(nameof(InboxEntry.ClaimKind))}, {C(nameof(InboxEntry.LeaseExpiresAt))}";
+            var read = $"SELECT {claimColumns} FROM {entries} WHERE {key};";
 
             return provider switch
             {
@@ -49,12 +50,18 @@ internal sealed class InboxEntrySql
                     $"WHERE t.{C(nameof(InboxEntry.Consumer))} = {{0}} AND t.{C(nameof(InboxEntry.MessageKey))} = {{1}} AND ({claimable.Replace("{alias}", "t.", StringComparison.Ordinal)});\n" +
                     $"IF @@ROWCOUNT = 0 INSERT INTO {entries} ({insertColumns}) SELECT {values} " +
                     $"WHERE NOT EXISTS (SELECT 1 FROM {entries} WITH (UPDLOCK, HOLDLOCK) WHERE {key});\n{read}",
+                // One statement: it returns the row only when this delivery claimed it (inserted or took it over).
                 _ =>
                     $"INSERT INTO {entries} AS t ({insertColumns}) VALUES ({values}) " +
                     $"ON CONFLICT ({C(nameof(InboxEntry.Consumer))}, {C(nameof(InboxEntry.MessageKey))}) DO UPDATE SET {set.Replace("{alias}", "t.", StringComparison.Ordinal)} " +
-                    $"WHERE {claimable.Replace("{alias}", "t.", StringComparison.Ordinal)};\n{read}",
+                    $"WHERE {claimable.Replace("{alias}", "t.", StringComparison.Ordinal)} RETURNING {claimColumns}",
             };
         }
+
+        ClaimReadsBack = provider == DatabaseProvider.SqlServer;
+        ReadClaim =
+            $"SELECT {C(nameof(InboxEntry.ClaimToken))}, {C(nameof(InboxEntry.Status))}, {C(nameof(InboxEntry.Attempt))}, " +
+            $"{C(nameof(InboxEntry.ClaimKind))}, {C(nameof(InboxEntry.LeaseExpiresAt))} FROM {entries} WHERE {key}";
 
         ClaimTransactional = Claim(status: 2, lease: "NULL");
         ClaimLeased = Claim(status: 1, lease: "{7}");
@@ -122,6 +129,15 @@ internal sealed class InboxEntrySql
     }
 
     public DatabaseProvider Provider { get; }
+
+    /// <summary>
+    /// Whether the claim statements read the entry back themselves (SQL Server); otherwise they return a row only
+    /// when they claimed it, and <see cref="ReadClaim"/> reads an entry that was not claimable.
+    /// </summary>
+    public bool ClaimReadsBack { get; }
+
+    /// <summary>{0} consumer, {1} message key. Returns the claim columns.</summary>
+    public string ReadClaim { get; }
 
     /// <summary>Claims in transactional mode (the entry is written as succeeded; the transaction makes it true). See the claim parameters.</summary>
     public string ClaimTransactional { get; }

@@ -1,42 +1,110 @@
+using System.Data;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Inbox.EntityFrameworkCore.Sql;
 
 /// <summary>
-/// Runs Inbox's statements through EF Core's own command pipeline, so they join the context's connection and
-/// transaction, use the provider's parameter types, and reach the application's command interceptors and logs.
-/// Placeholders are <c>{0}</c>, <c>{1}</c>, ... as in <c>ExecuteSqlRaw</c>.
+/// Runs Inbox's statements on the context's own connection and current transaction, straight through ADO.NET:
+/// the hot paths (accept, claim, outcome) are a handful of fixed statements, so they skip EF Core's command
+/// pipeline and, on PostgreSQL, are prepared once per physical connection. Placeholders are <c>{0}</c>,
+/// <c>{1}</c>, ... as in <c>ExecuteSqlRaw</c>; a <see langword="null"/> value is a null string.
 /// </summary>
-internal static class RawSql
+internal static partial class RawSql
 {
-    public static async Task<RelationalDataReader> ReadAsync(
-        DbContext db, string sql, object?[] parameters, CancellationToken cancellationToken)
+    private static readonly ConditionalWeakTable<string, string> Parameterized = [];
+
+    public static async Task<Reader> ReadAsync(DbContext db, string sql, object?[] parameters, CancellationToken cancellationToken)
     {
-        var (command, parameterObject) = Build(db, sql, parameters, CommandSource.FromSqlQuery);
-        return await command.RelationalCommand.ExecuteReaderAsync(parameterObject, cancellationToken).ConfigureAwait(false);
+        var lease = await OpenAsync(db, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var command = await CreateAsync(db, lease.Connection, sql, parameters, cancellationToken).ConfigureAwait(false);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return new Reader(reader, command, lease);
+        }
+        catch
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
-    public static async Task<int> ExecuteAsync(
-        DbContext db, string sql, object?[] parameters, CancellationToken cancellationToken)
+    public static async Task<int> ExecuteAsync(DbContext db, string sql, object?[] parameters, CancellationToken cancellationToken)
     {
-        var (command, parameterObject) = Build(db, sql, parameters, CommandSource.ExecuteSqlRaw);
-        return await command.RelationalCommand.ExecuteNonQueryAsync(parameterObject, cancellationToken).ConfigureAwait(false);
+        var lease = await OpenAsync(db, cancellationToken).ConfigureAwait(false);
+        await using var leaseScope = lease.ConfigureAwait(false);
+        var command = await CreateAsync(db, lease.Connection, sql, parameters, cancellationToken).ConfigureAwait(false);
+        await using var commandScope = command.ConfigureAwait(false);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static (RawSqlCommand Command, RelationalCommandParameterObject Parameters) Build(
-        DbContext db, string sql, object?[] parameters, CommandSource source)
+    private static async Task<ConnectionLease> OpenAsync(DbContext db, CancellationToken cancellationToken)
     {
-        var command = db.GetService<IRawSqlCommandBuilder>().Build(sql, parameters!);
-        var parameterObject = new RelationalCommandParameterObject(
-            db.GetService<IRelationalConnection>(),
-            command.ParameterValues,
-            readerColumns: null,
-            db,
-            db.GetService<IRelationalCommandDiagnosticsLogger>(),
-            source);
-        return (command, parameterObject);
+        // EF Core counts opens: a connection it opened for a transaction stays open after our close.
+        await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return new ConnectionLease(db);
+    }
+
+    private static async Task<DbCommand> CreateAsync(DbContext db, DbConnection connection, string sql, object?[] parameters, CancellationToken cancellationToken)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = Parameterized.GetValue(sql, static text => Placeholder().Replace(text, "@p$1"));
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        if (db.Database.GetCommandTimeout() is { } timeout)
+        {
+            command.CommandTimeout = timeout;
+        }
+
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "p" + i;
+            (parameter.DbType, parameter.Value) = parameters[i] switch
+            {
+                null => (DbType.String, (object)DBNull.Value),
+                string text => (DbType.String, text),
+                byte[] bytes => (DbType.Binary, bytes),
+                int number => (DbType.Int32, number),
+                DateTimeOffset instant => (DbType.DateTimeOffset, instant),
+                var other => throw new ArgumentException($"Inbox passes no parameter of type {other.GetType().Name}.", nameof(parameters)),
+            };
+            command.Parameters.Add(parameter);
+        }
+
+        // Npgsql keeps prepared statements per physical connection: after the first use on a connection the
+        // statement is neither parsed nor planned again.
+        if (connection.GetType().FullName == "Npgsql.NpgsqlConnection")
+        {
+            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return command;
+    }
+
+    [GeneratedRegex(@"\{(\d+)\}")]
+    private static partial Regex Placeholder();
+
+    /// <summary>A reader that closes its command and the connection lease with it.</summary>
+    internal sealed class Reader(DbDataReader reader, DbCommand command, ConnectionLease lease) : IAsyncDisposable
+    {
+        public DbDataReader DbDataReader { get; } = reader;
+
+        public async ValueTask DisposeAsync()
+        {
+            await DbDataReader.DisposeAsync().ConfigureAwait(false);
+            await command.DisposeAsync().ConfigureAwait(false);
+            await lease.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    internal sealed class ConnectionLease(DbContext db) : IAsyncDisposable
+    {
+        public DbConnection Connection { get; } = db.Database.GetDbConnection();
+
+        public async ValueTask DisposeAsync() => await db.Database.CloseConnectionAsync().ConfigureAwait(false);
     }
 }

@@ -99,19 +99,31 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
                 var transaction = await db.Database.BeginTransactionAsync(token).ConfigureAwait(false);
                 await using var transactionLease = transaction.ConfigureAwait(false);
 
-                var claim = await InboxEntryStore.ClaimAsync(db, Request(identity, claimToken: NewToken(), leaseExpiresAt: null), token).ConfigureAwait(false);
-                if (!claim.Claimed)
+                // EF Core wraps each SaveChanges inside a user transaction in a savepoint, two more statements per
+                // save; a failed attempt rolls the whole transaction back anyway.
+                var savepoints = db.Database.AutoSavepointsEnabled;
+                db.Database.AutoSavepointsEnabled = false;
+                try
                 {
-                    await transaction.RollbackAsync(token).ConfigureAwait(false);
-                    return NotClaimed(claim);
+                    var claim = await InboxEntryStore.ClaimAsync(db, Request(identity, claimToken: NewToken(), leaseExpiresAt: null), token).ConfigureAwait(false);
+                    if (!claim.Claimed)
+                    {
+                        await transaction.RollbackAsync(token).ConfigureAwait(false);
+                        return NotClaimed(claim);
+                    }
+
+                    var state = Track(context, identity, claim);
+                    await next.Send(context).ConfigureAwait(false);
+                    await db.SaveChangesAsync(token).ConfigureAwait(false);
+                    await InboxEntryStore.CompleteTransactionalAsync(
+                        db, settings.Name, identity.MessageKey, state.ResultJson, OperationToComplete(identity), time.GetUtcNow(), token).ConfigureAwait(false);
+                    await transaction.CommitAsync(token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    db.Database.AutoSavepointsEnabled = savepoints;
                 }
 
-                var state = Track(context, identity, claim);
-                await next.Send(context).ConfigureAwait(false);
-                await db.SaveChangesAsync(token).ConfigureAwait(false);
-                await InboxEntryStore.CompleteTransactionalAsync(
-                    db, settings.Name, identity.MessageKey, state.ResultJson, OperationToComplete(identity), time.GetUtcNow(), token).ConfigureAwait(false);
-                await transaction.CommitAsync(token).ConfigureAwait(false);
                 return (Outcome.Done, (DateTimeOffset?)null);
             },
             cancellationToken).ConfigureAwait(false);

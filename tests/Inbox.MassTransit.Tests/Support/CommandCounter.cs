@@ -1,14 +1,46 @@
-using System.Data.Common;
-using Microsoft.EntityFrameworkCore.Diagnostics;
+using System.Diagnostics;
 
 namespace Inbox.MassTransit.Tests.Support;
 
-/// <summary>Counts the database round trips (commands) and transactions that go through EF Core.</summary>
-public sealed class CommandCounter : DbCommandInterceptor, IDbTransactionInterceptor
+/// <summary>
+/// Counts the PostgreSQL commands of every kind (EF Core's and Inbox's own) on one database through Npgsql's
+/// activity source, and the transactions started and committed through EF Core.
+/// </summary>
+public sealed class CommandCounter : Microsoft.EntityFrameworkCore.Diagnostics.DbTransactionInterceptor, IDisposable
 {
+    private readonly ActivityListener _listener;
     private int _commands;
     private int _transactions;
     private int _commits;
+
+    public CommandCounter()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity =>
+            {
+                if (Database is null || activity.GetTagItem("db.namespace") as string != Database)
+                {
+                    return;
+                }
+
+                lock (Names)
+                {
+                    Names.Add(activity.GetTagItem("db.query.text") as string ?? activity.DisplayName);
+                }
+
+                Interlocked.Increment(ref _commands);
+            },
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    /// <summary>The database whose commands are counted; other tests' databases run alongside.</summary>
+    public string? Database { get; set; }
+
+    public List<string> Names { get; } = [];
 
     public int Commands => Volatile.Read(ref _commands);
 
@@ -16,55 +48,32 @@ public sealed class CommandCounter : DbCommandInterceptor, IDbTransactionInterce
 
     public int Commits => Volatile.Read(ref _commits);
 
-    public List<string> Texts { get; } = [];
-
     public void Reset()
     {
         Interlocked.Exchange(ref _commands, 0);
         Interlocked.Exchange(ref _transactions, 0);
         Interlocked.Exchange(ref _commits, 0);
-        lock (Texts)
+        lock (Names)
         {
-            Texts.Clear();
+            Names.Clear();
         }
     }
 
-    private void Count(DbCommand command)
-    {
-        Interlocked.Increment(ref _commands);
-        lock (Texts)
-        {
-            Texts.Add(command.CommandText);
-        }
-    }
-
-    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-    {
-        Count(command);
-        return ValueTask.FromResult(result);
-    }
-
-    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        Count(command);
-        return ValueTask.FromResult(result);
-    }
-
-    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
-    {
-        Count(command);
-        return ValueTask.FromResult(result);
-    }
-
-    public ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+    public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbTransaction>> TransactionStartingAsync(
+        System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.TransactionStartingEventData eventData,
+        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbTransaction> result, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _transactions);
         return ValueTask.FromResult(result);
     }
 
-    public ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult> TransactionCommittingAsync(
+        System.Data.Common.DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEventData eventData,
+        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult result, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _commits);
         return ValueTask.FromResult(result);
     }
+
+    public void Dispose() => _listener.Dispose();
 }

@@ -89,6 +89,10 @@ public sealed class InboxHost : IAsyncDisposable
 
         var host = builder.Build();
         var metrics = new HostMetrics(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        if (database.Kind == DatabaseKind.PostgreSql)
+        {
+            host.Services.GetRequiredService<CommandCounter>().Database = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString).Database;
+        }
         await host.StartAsync();
         return new InboxHost(host, database, metrics);
     }

@@ -1,0 +1,26 @@
+using System.Globalization;
+
+namespace Inbox.Benchmarks;
+
+/// <summary>The command line: a scenario, <c>--quick</c> for a sanity run, and sizes.</summary>
+public sealed record BenchOptions(string Scenario, bool Quick, int Messages, int Rounds, int Warmup, int[] Concurrency)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "help";
+        var quick = args.Contains("--quick");
+        int? Int(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length
+            ? int.Parse(args[i + 1], CultureInfo.InvariantCulture)
+            : null;
+        int[]? Ints(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length
+            ? args[i + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray()
+            : null;
+        return new BenchOptions(
+            scenario,
+            quick,
+            Int("--messages") ?? (quick ? 1_500 : 10_000),
+            Int("--rounds") ?? (quick ? 1 : 3),
+            Int("--warmup") ?? (quick ? 500 : 3_000),
+            Ints("--concurrency") ?? []);
+    }
+}

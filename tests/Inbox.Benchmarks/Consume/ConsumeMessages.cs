@@ -1,0 +1,72 @@
+using Inbox.MassTransit;
+using MassTransit;
+
+namespace Inbox.Benchmarks.Consume;
+
+public sealed record BenchMessage(int Index, string Text);
+
+/// <summary>Writes one row per message: the bare baseline and the transactional inbox run the same code.</summary>
+public sealed class RowConsumer(BenchDbContext db, ConsumeProgress progress) : IConsumer<BenchMessage>
+{
+    public async Task Consume(ConsumeContext<BenchMessage> context)
+    {
+        db.Rows.Add(new BenchRow { Id = Guid.NewGuid(), Index = context.Message.Index, Text = context.Message.Text });
+        await db.SaveChangesAsync(context.CancellationToken);
+        if (progress.SetResults)
+        {
+            context.SetOperationResult(new { index = context.Message.Index });
+        }
+
+        progress.Done();
+    }
+}
+
+/// <summary>Leased mode with a no-op effect: the inbox's own cost around an external call that takes no time.</summary>
+[IdempotentConsumer(InboxMode.Leased)]
+public sealed class NoopEffectConsumer(ConsumeProgress progress) : IConsumer<BenchMessage>
+{
+    public Task Consume(ConsumeContext<BenchMessage> context)
+    {
+        _ = context.GetDownstreamKey("effect");
+        progress.Done();
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Counts consumed messages of the current run and signals when all arrived.</summary>
+public sealed class ConsumeProgress
+{
+    private int _remaining;
+    private TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public bool SetResults { get; set; }
+
+    public Task Completed => _done.Task;
+
+    public void Start(int count)
+    {
+        _done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _remaining, count);
+    }
+
+    public void Done()
+    {
+        if (Interlocked.Decrement(ref _remaining) == 0)
+        {
+            _done.TrySetResult();
+        }
+    }
+}
+
+/// <summary>Times each message through the whole endpoint pipe (inbox and consumer included).</summary>
+public sealed class TimingFilter(Func<Recorder?> recorder) : IFilter<ConsumeContext>
+{
+    public void Probe(ProbeContext context) => context.CreateFilterScope("timing");
+
+    public async Task Send(ConsumeContext context, IPipe<ConsumeContext> next)
+    {
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        await next.Send(context);
+        recorder()?.Record(System.Diagnostics.Stopwatch.GetTimestamp() - start);
+    }
+}

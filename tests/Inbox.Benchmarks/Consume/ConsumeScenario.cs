@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using Inbox.MassTransit;
+using Inbox.Publishing;
+using Inbox.Testing;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Inbox.Benchmarks.Consume;
+
+/// <summary>
+/// The same consumer with and without the inbox: messages are pre-loaded into a fresh queue, then the endpoint
+/// is connected and timed until it has consumed them all. Variants alternate within each round.
+/// </summary>
+public static class ConsumeScenario
+{
+    private sealed record Variant(string Name, bool Inbox, bool Leased, bool WithOperation);
+
+    private static readonly Variant[] Variants =
+    [
+        new("bare consumer", Inbox: false, Leased: false, WithOperation: false),
+        new("transactional inbox", Inbox: true, Leased: false, WithOperation: false),
+        new("transactional inbox + operation", Inbox: true, Leased: false, WithOperation: true),
+        new("leased, no-op effect", Inbox: true, Leased: true, WithOperation: false),
+    ];
+
+    public static async Task RunAsync(BenchOptions options)
+    {
+        await using var database = await PostgresServer.CreateDatabaseAsync();
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        using var host = await StartHostAsync(database.ConnectionString, rabbit.AmqpUri);
+        var levels = options.Concurrency.Length > 0 ? options.Concurrency : options.Quick ? [8] : [1, 8, 32];
+        Console.Error.WriteLine($"consume: {options.Messages} messages per run, {options.Rounds} round(s), concurrency {string.Join(",", levels)}");
+
+        var only = Environment.GetEnvironmentVariable("BENCH_VARIANTS");
+        var variants = only is null ? Variants : Variants.Where(v => only.Split(';').Contains(v.Name)).ToArray();
+        var rounds = new List<IReadOnlyList<Result>>();
+        foreach (var concurrency in levels)
+        {
+            foreach (var variant in variants)
+            {
+                await RunOnceAsync(host.Services, database.ConnectionString, variant, Math.Max(concurrency, 8), options.Warmup);
+            }
+
+            for (var round = 0; round < options.Rounds; round++)
+            {
+                var results = new List<Result>();
+                var order = round % 2 == 0 ? variants : variants.Reverse().ToArray();
+                foreach (var variant in order)
+                {
+                    var result = await RunOnceAsync(host.Services, database.ConnectionString, variant, concurrency, options.Messages);
+                    Console.Error.WriteLine($"  {variant.Name} c={concurrency}: {result.PerSecond:F0} msg/s");
+                    results.Add(result);
+                }
+
+                if (rounds.Count <= round)
+                {
+                    rounds.Add(results);
+                }
+                else
+                {
+                    rounds[round] = rounds[round].Concat(results).ToList();
+                }
+            }
+        }
+
+        Table.Print("consume (pre-loaded queue, PostgreSQL + RabbitMQ)", "msg", rounds, Variants[0].Name);
+        await host.StopAsync();
+    }
+
+    internal static async Task<IHost> StartHostAsync(string connectionString, Uri rabbit)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddDbContext<BenchDbContext>(o => o.UseNpgsql(connectionString + (Environment.GetEnvironmentVariable("BENCH_NPGSQL_OPTIONS") ?? "")));
+        builder.Services.AddInbox().UseEntityFrameworkCore<BenchDbContext>(o => o.EnableRelay = o.EnableSweeper = false).UseMassTransit();
+        builder.Services.AddSingleton<ConsumeProgress>();
+        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
+        builder.Services.AddMassTransit(x =>
+        {
+            x.AddConsumer<RowConsumer>();
+            x.AddConsumer<NoopEffectConsumer>();
+            x.UsingRabbitMq((_, cfg) => cfg.Host(rabbit));
+        });
+
+        var host = builder.Build();
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<BenchDbContext>().Database.EnsureCreatedAsync();
+        }
+
+        await host.StartAsync();
+        return host;
+    }
+
+    private static async Task<Result> RunOnceAsync(IServiceProvider services, string connectionString, Variant variant, int concurrency, int count)
+    {
+        await TruncateAsync(services);
+        var queue = $"bench-{Guid.NewGuid():N}";
+        var operations = variant.WithOperation ? await SeedOperationsAsync(services, count) : null;
+        await PreloadAsync(services, queue, count, operations);
+
+        var progress = services.GetRequiredService<ConsumeProgress>();
+        progress.Start(count);
+        progress.SetResults = variant.WithOperation;
+        var recorder = new Recorder(count);
+        var connector = services.GetRequiredService<IReceiveEndpointConnector>();
+        var handle = connector.ConnectReceiveEndpoint(queue, (context, endpoint) =>
+        {
+            endpoint.PrefetchCount = concurrency;
+            endpoint.ConcurrentMessageLimit = concurrency;
+            endpoint.UseFilter(new TimingFilter(() => recorder));
+            if (variant.Inbox)
+            {
+                endpoint.UseIdempotentInbox<BenchDbContext>(context, o => o.Retry = r => r.Immediate(1));
+            }
+
+            if (variant.Leased)
+            {
+                endpoint.ConfigureConsumer<NoopEffectConsumer>(context);
+            }
+            else
+            {
+                endpoint.ConfigureConsumer<RowConsumer>(context);
+            }
+        });
+
+        await handle.Ready;
+        var cpu = new CpuMeter();
+        var clock = Stopwatch.StartNew();
+        await progress.Completed.WaitAsync(TimeSpan.FromMinutes(10));
+        var wall = clock.Elapsed;
+        await handle.StopAsync();
+        return recorder.Finish(variant.Name, concurrency, wall, cpu);
+    }
+
+    private static async Task PreloadAsync(IServiceProvider services, string queue, int count, string[]? operations)
+    {
+        var bus = services.GetRequiredService<IBus>();
+        var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{queue}"));
+        for (var start = 0; start < count; start += 200)
+        {
+            await Task.WhenAll(Enumerable.Range(start, Math.Min(200, count - start)).Select(i =>
+                endpoint.Send(new BenchMessage(i, "row " + i), context =>
+                {
+                    if (operations is not null)
+                    {
+                        context.Headers.Set(OperationHeaders.OperationId, operations[i]);
+                    }
+                })));
+        }
+    }
+
+    private static async Task<string[]> SeedOperationsAsync(IServiceProvider services, int count)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BenchDbContext>();
+        await db.Database.ExecuteSqlRawAsync(BenchSql.SeedOperations("c", count, expired: false));
+        return Enumerable.Range(1, count).Select(i => BenchSql.OperationId("c", i)).ToArray();
+    }
+
+    private static async Task TruncateAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<BenchDbContext>().Database
+            .ExecuteSqlRawAsync("TRUNCATE bench_rows, inbox_entries, inbox_operations");
+    }
+}

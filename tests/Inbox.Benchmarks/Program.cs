@@ -1,0 +1,31 @@
+using Inbox.Benchmarks;
+using Inbox.Benchmarks.Consume;
+
+// What exactly-once costs, measured side by side on one broker and one database:
+//   dotnet run -c Release --project tests/Inbox.Benchmarks -- <consume|accept|growth|micro|all> [--quick]
+//     [--messages N] [--rounds N] [--warmup N] [--concurrency 1,8,32]
+// Servers: INBOX_TEST_POSTGRES and INBOX_TEST_RABBITMQ (see eng/servers.sh), as for the tests.
+var options = BenchOptions.Parse(args);
+var scenarios = new Dictionary<string, Func<BenchOptions, Task>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["consume"] = ConsumeScenario.RunAsync,
+};
+
+if (options.Scenario == "all")
+{
+    foreach (var scenario in scenarios.Values)
+    {
+        await scenario(options);
+    }
+
+    return 0;
+}
+
+if (!scenarios.TryGetValue(options.Scenario, out var run))
+{
+    Console.Error.WriteLine($"Scenarios: {string.Join(", ", scenarios.Keys)}, all. Options: --quick --messages N --rounds N --warmup N --concurrency 1,8,32");
+    return 2;
+}
+
+await run(options);
+return 0;
