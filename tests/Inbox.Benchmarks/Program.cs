@@ -9,6 +9,9 @@ var options = BenchOptions.Parse(args);
 var scenarios = new Dictionary<string, Func<BenchOptions, Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["consume"] = ConsumeScenario.RunAsync,
+    ["accept"] = Inbox.Benchmarks.Accept.AcceptScenario.RunAsync,
+    ["growth"] = Inbox.Benchmarks.Growth.GrowthScenario.RunAsync,
+    ["micro"] = Inbox.Benchmarks.Micro.MicroScenario.RunAsync,
 };
 
 if (options.Scenario == "all")

@@ -1,12 +1,14 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Inbox.Fingerprints;
 
 /// <summary>
-/// Writes a JSON document in a canonical form: object members sorted by name (ordinal, stable for duplicate
-/// names), no insignificant whitespace, strings re-escaped one way. Numbers keep their text.
+/// Writes a JSON document in a canonical form: object members sorted by name (ordinal over their UTF-8 bytes,
+/// stable for duplicate names), no insignificant whitespace, strings re-escaped one way. Numbers keep their text.
 /// </summary>
 public static class JsonCanonicalizer
 {
@@ -78,33 +80,7 @@ public static class JsonCanonicalizer
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                var members = new List<JsonProperty>();
-                foreach (var member in element.EnumerateObject())
-                {
-                    members.Add(member);
-                }
-
-                // List.Sort is not stable; the index breaks ties so duplicate names keep document order.
-                var ordered = new (JsonProperty Member, int Index)[members.Count];
-                for (var i = 0; i < ordered.Length; i++)
-                {
-                    ordered[i] = (members[i], i);
-                }
-
-                Array.Sort(ordered, static (a, b) =>
-                {
-                    var byName = string.CompareOrdinal(a.Member.Name, b.Member.Name);
-                    return byName != 0 ? byName : a.Index.CompareTo(b.Index);
-                });
-
-                writer.WriteStartObject();
-                foreach (var (member, _) in ordered)
-                {
-                    writer.WritePropertyName(member.Name);
-                    Write(member.Value, writer);
-                }
-
-                writer.WriteEndObject();
+                WriteObject(element, writer);
                 break;
 
             case JsonValueKind.Array:
@@ -118,11 +94,21 @@ public static class JsonCanonicalizer
                 break;
 
             case JsonValueKind.String:
-                writer.WriteStringValue(element.GetString());
+                var raw = JsonMarshal.GetRawUtf8Value(element);
+                if (IsPlainAscii(raw[1..^1]))
+                {
+                    // Nothing to unescape or re-escape: the token is already in canonical form.
+                    writer.WriteRawValue(raw, skipInputValidation: true);
+                }
+                else
+                {
+                    writer.WriteStringValue(element.GetString());
+                }
+
                 break;
 
             case JsonValueKind.Number:
-                writer.WriteRawValue(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element), skipInputValidation: true);
+                writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(element), skipInputValidation: true);
                 break;
 
             case JsonValueKind.True:
@@ -137,5 +123,69 @@ public static class JsonCanonicalizer
                 writer.WriteNullValue();
                 break;
         }
+    }
+
+    private static void WriteObject(JsonElement element, Utf8JsonWriter writer)
+    {
+        var count = 0;
+        foreach (var _ in element.EnumerateObject())
+        {
+            count++;
+        }
+
+        var members = ArrayPool<Member>.Shared.Rent(count);
+        try
+        {
+            var index = 0;
+            foreach (var property in element.EnumerateObject())
+            {
+                var rawName = JsonMarshal.GetRawUtf8PropertyName(property);
+                var name = rawName.IndexOf((byte)'\\') < 0 ? null : Encoding.UTF8.GetBytes(property.Name);
+                members[index] = new Member(property, name, index);
+                index++;
+            }
+
+            // Ordinal over the unescaped UTF-8 name; the position keeps duplicate names in document order.
+            members.AsSpan(0, count).Sort(static (a, b) =>
+            {
+                var byName = a.Name.SequenceCompareTo(b.Name);
+                return byName != 0 ? byName : a.Index.CompareTo(b.Index);
+            });
+
+            writer.WriteStartObject();
+            foreach (var member in members.AsSpan(0, count))
+            {
+                writer.WritePropertyName(member.Name);
+                Write(member.Property.Value, writer);
+            }
+
+            writer.WriteEndObject();
+        }
+        finally
+        {
+            ArrayPool<Member>.Shared.Return(members, clearArray: true);
+        }
+    }
+
+    private static bool IsPlainAscii(ReadOnlySpan<byte> text)
+    {
+        foreach (var b in text)
+        {
+            if (b is < 0x20 or >= 0x7F or (byte)'\\' or (byte)'"')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private readonly struct Member(JsonProperty property, byte[]? unescapedName, int index)
+    {
+        public JsonProperty Property { get; } = property;
+
+        public int Index { get; } = index;
+
+        public ReadOnlySpan<byte> Name => unescapedName ?? JsonMarshal.GetRawUtf8PropertyName(Property);
     }
 }

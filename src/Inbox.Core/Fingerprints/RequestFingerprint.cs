@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -30,13 +29,19 @@ public static class RequestFingerprint
 
         if (isJson)
         {
-            var canonical = new ArrayBufferWriter<byte>(Math.Max(256, body.Length));
-            if (JsonCanonicalizer.TryWrite(body, canonical))
+            // The canonical form is hashed as it is written; a body that is not JSON after all starts over as bytes.
+            hash.AppendData(JsonMarker);
+            using (var canonical = new HashingBufferWriter(hash))
             {
-                hash.AppendData(JsonMarker);
-                hash.AppendData(canonical.WrittenSpan);
-                return hash.GetHashAndReset();
+                if (JsonCanonicalizer.TryWrite(body, canonical))
+                {
+                    return hash.GetHashAndReset();
+                }
             }
+
+            hash.GetHashAndReset();
+            AppendText(hash, method);
+            AppendText(hash, routePattern);
         }
 
         hash.AppendData(BytesMarker);

@@ -17,8 +17,8 @@ internal sealed class RetentionSweeper(
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var total = await SweepTableAsync("operations", (store, size) => store.DeleteExpiredOperationsAsync(now, size, cancellationToken)).ConfigureAwait(false);
-        total += await SweepTableAsync("inbox_entries", (store, size) => store.DeleteExpiredInboxEntriesAsync(now, size, cancellationToken)).ConfigureAwait(false);
+        var total = await SweepTableAsync("operations", (store, size) => store.DeleteExpiredOperationsAsync(now, size, cancellationToken), cancellationToken).ConfigureAwait(false);
+        total += await SweepTableAsync("inbox_entries", (store, size) => store.DeleteExpiredInboxEntriesAsync(now, size, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (total > 0)
         {
             Log.Swept(logger, total);
@@ -27,21 +27,29 @@ internal sealed class RetentionSweeper(
         return total;
     }
 
-    private async Task<int> SweepTableAsync(string table, Func<IRetentionStore, int, ValueTask<int>> deleteBatch)
+    private static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(1);
+
+    private async Task<int> SweepTableAsync(string table, Func<IRetentionStore, int, ValueTask<int>> deleteBatch, CancellationToken cancellationToken)
     {
         var batchSize = options.Value.SweepBatchSize;
         var total = 0;
-        int deleted;
-        do
+        while (true)
         {
+            var started = time.GetTimestamp();
             var scope = scopes.CreateAsyncScope();
             await using var scopeLease = scope.ConfigureAwait(false);
-            deleted = await deleteBatch(scope.ServiceProvider.GetRequiredService<IRetentionStore>(), batchSize).ConfigureAwait(false);
+            var deleted = await deleteBatch(scope.ServiceProvider.GetRequiredService<IRetentionStore>(), batchSize).ConfigureAwait(false);
             metrics.Swept(table, deleted);
             total += deleted;
-        }
-        while (deleted == batchSize);
+            if (deleted < batchSize)
+            {
+                return total;
+            }
 
-        return total;
+            // A backlog: rest as long as the batch took, so the sweeper takes at most half of the database's
+            // time and the accept and consume paths keep their latency.
+            var took = time.GetElapsedTime(started);
+            await Task.Delay(took < MaxPause ? took : MaxPause, time, cancellationToken).ConfigureAwait(false);
+        }
     }
 }

@@ -8,6 +8,10 @@ internal sealed class InboxEntryConfiguration(InboxModelOptions options) : IEnti
     public const int MaxConsumerLength = 200;
     public const int MaxMessageKeyLength = 100;
 
+    // Rows arrive in expiry order, so on PostgreSQL a BRIN index serves the sweeper at a fraction of a B-tree's
+    // cost per insert. The annotation is Npgsql's; other providers ignore it and build a B-tree.
+    public const string BrinOnPostgreSql = "Npgsql:IndexMethod";
+
     public void Configure(EntityTypeBuilder<InboxEntry> builder)
     {
         builder.ToTable(options.InboxEntriesTable, options.Schema);
@@ -30,6 +34,6 @@ internal sealed class InboxEntryConfiguration(InboxModelOptions options) : IEnti
         builder.Property(e => e.UpdatedAt).HasColumnName("updated_at");
         builder.Property(e => e.ExpiresAt).HasColumnName("expires_at");
 
-        builder.HasIndex(e => e.ExpiresAt).HasDatabaseName("ix_inbox_entries_expires_at");
+        builder.HasIndex(e => e.ExpiresAt).HasDatabaseName("ix_inbox_entries_expires_at").HasAnnotation(BrinOnPostgreSql, "brin");
     }
 }

@@ -39,7 +39,7 @@ internal sealed class InboxOperationConfiguration(InboxModelOptions options) : I
         builder.HasIndex(o => new { o.TenantId, o.Endpoint, o.IdempotencyKey })
             .IsUnique()
             .HasDatabaseName(ScopeKeyIndex);
-        builder.HasIndex(o => o.ExpiresAt).HasDatabaseName("ix_inbox_operations_expires_at");
+        builder.HasIndex(o => o.ExpiresAt).HasDatabaseName("ix_inbox_operations_expires_at").HasAnnotation(InboxEntryConfiguration.BrinOnPostgreSql, "brin");
         builder.HasIndex(o => o.RelayAt)
             .HasFilter("status < 2")
             .HasDatabaseName("ix_inbox_operations_relay_at");

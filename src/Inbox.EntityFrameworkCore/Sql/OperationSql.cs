@@ -39,6 +39,14 @@ internal sealed class OperationSql
 
         InsertOrSelect = provider switch
         {
+            // One statement: the insert's own row when it inserted, else the live row it conflicted with. A row
+            // committed by a concurrent acceptance after the statement began is in neither: then no row comes
+            // back and the store reads again.
+            DatabaseProvider.PostgreSql =>
+                $"WITH inserted AS (INSERT INTO {table} ({insertColumns}) VALUES ({insertValues}) " +
+                $"ON CONFLICT ({t[nameof(InboxOperation.TenantId)]}, {t[nameof(InboxOperation.Endpoint)]}, {t[nameof(InboxOperation.IdempotencyKey)]}) DO NOTHING " +
+                $"RETURNING {t[nameof(InboxOperation.Id)]}) " +
+                $"SELECT {t[nameof(InboxOperation.Id)]}, NULL::bytea, 0, NULL::text, NULL::bytea, NULL::timestamptz FROM inserted UNION ALL {selectExisting}",
             DatabaseProvider.SqlServer =>
                 $"INSERT INTO {table} ({insertColumns}) SELECT {insertValues} " +
                 $"WHERE NOT EXISTS (SELECT 1 FROM {table} WITH (UPDLOCK, HOLDLOCK) WHERE {key});\n{selectExisting};",

@@ -172,6 +172,13 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
             return null;
         }
 
+        var id = row.GetString(0);
+        if (id == parameters[0] as string)
+        {
+            // Our own insert: the caller knows everything else about it.
+            return new ExistingOperation(id, [], Inserted, DateTimeOffset.MaxValue);
+        }
+
         var fingerprint = row.GetFieldValue<byte[]>(1);
         var response = new StoredResponse(
             row.GetInt32(2),
@@ -184,6 +191,8 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
         MemoryMarshal.TryGetArray(memory, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array
             : memory.ToArray();
+
+    private static readonly StoredResponse Inserted = new(0, [], ReadOnlyMemory<byte>.Empty);
 
     private sealed record ExistingOperation(string Id, byte[] Fingerprint, StoredResponse Response, DateTimeOffset ExpiresAt);
 }

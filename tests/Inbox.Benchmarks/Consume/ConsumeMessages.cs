@@ -58,14 +58,19 @@ public sealed class ConsumeProgress
     }
 }
 
-/// <summary>Times each message through the whole endpoint pipe (inbox and consumer included).</summary>
+/// <summary>
+/// Times each message through the whole endpoint pipe (inbox and consumer included), or, when it carries the
+/// <c>Bench-Sent</c> header, from its send to the end of its consumption (end to end).
+/// </summary>
 public sealed class TimingFilter(Func<Recorder?> recorder) : IFilter<ConsumeContext>
 {
+    public const string SentHeader = "Bench-Sent";
+
     public void Probe(ProbeContext context) => context.CreateFilterScope("timing");
 
     public async Task Send(ConsumeContext context, IPipe<ConsumeContext> next)
     {
-        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        var start = context.Headers.Get<long>(SentHeader) ?? System.Diagnostics.Stopwatch.GetTimestamp();
         await next.Send(context);
         recorder()?.Record(System.Diagnostics.Stopwatch.GetTimestamp() - start);
     }

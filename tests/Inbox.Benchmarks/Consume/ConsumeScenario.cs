@@ -16,9 +16,9 @@ namespace Inbox.Benchmarks.Consume;
 /// </summary>
 public static class ConsumeScenario
 {
-    private sealed record Variant(string Name, bool Inbox, bool Leased, bool WithOperation);
+    internal sealed record Variant(string Name, bool Inbox, bool Leased, bool WithOperation);
 
-    private static readonly Variant[] Variants =
+    internal static readonly Variant[] Variants =
     [
         new("bare consumer", Inbox: false, Leased: false, WithOperation: false),
         new("transactional inbox", Inbox: true, Leased: false, WithOperation: false),
@@ -67,6 +67,18 @@ public static class ConsumeScenario
         }
 
         Table.Print("consume (pre-loaded queue, PostgreSQL + RabbitMQ)", "msg", rounds, Variants[0].Name);
+
+        // End to end: the endpoint runs first, then the messages are sent; latency is from send to consumed.
+        var endToEnd = new List<Result>();
+        var level = levels.Max();
+        foreach (var variant in variants)
+        {
+            var result = await RunOnceAsync(host.Services, database.ConnectionString, variant, level, options.Messages, endToEnd: true);
+            Console.Error.WriteLine($"  end to end {variant.Name} c={level}: {result.PerSecond:F0} msg/s");
+            endToEnd.Add(result);
+        }
+
+        Table.Print("consume, end to end (sent while consuming; latency from send)", "msg", [endToEnd], Variants[0].Name);
         await host.StopAsync();
     }
 
@@ -74,7 +86,7 @@ public static class ConsumeScenario
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddDbContext<BenchDbContext>(o => o.UseNpgsql(connectionString + (Environment.GetEnvironmentVariable("BENCH_NPGSQL_OPTIONS") ?? "")));
+        builder.Services.AddDbContextPool<BenchDbContext>(o => o.UseNpgsql(connectionString));
         builder.Services.AddInbox().UseEntityFrameworkCore<BenchDbContext>(o => o.EnableRelay = o.EnableSweeper = false).UseMassTransit();
         builder.Services.AddSingleton<ConsumeProgress>();
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
@@ -95,12 +107,25 @@ public static class ConsumeScenario
         return host;
     }
 
-    private static async Task<Result> RunOnceAsync(IServiceProvider services, string connectionString, Variant variant, int concurrency, int count)
+    internal static async Task<Result> RunOnceAsync(
+        IServiceProvider services, string connectionString, Variant variant, int concurrency, int count, bool keepTables = false, bool endToEnd = false)
     {
-        await TruncateAsync(services);
+        if (keepTables)
+        {
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<BenchDbContext>().Database.ExecuteSqlRawAsync("TRUNCATE bench_rows");
+        }
+        else
+        {
+            await TruncateAsync(services);
+        }
+
         var queue = $"bench-{Guid.NewGuid():N}";
         var operations = variant.WithOperation ? await SeedOperationsAsync(services, count) : null;
-        await PreloadAsync(services, queue, count, operations);
+        if (!endToEnd)
+        {
+            await PreloadAsync(services, queue, count, operations);
+        }
 
         var progress = services.GetRequiredService<ConsumeProgress>();
         progress.Start(count);
@@ -130,13 +155,18 @@ public static class ConsumeScenario
         await handle.Ready;
         var cpu = new CpuMeter();
         var clock = Stopwatch.StartNew();
+        if (endToEnd)
+        {
+            await PreloadAsync(services, queue, count, operations, stamp: true);
+        }
+
         await progress.Completed.WaitAsync(TimeSpan.FromMinutes(10));
         var wall = clock.Elapsed;
         await handle.StopAsync();
         return recorder.Finish(variant.Name, concurrency, wall, cpu);
     }
 
-    private static async Task PreloadAsync(IServiceProvider services, string queue, int count, string[]? operations)
+    private static async Task PreloadAsync(IServiceProvider services, string queue, int count, string[]? operations, bool stamp = false)
     {
         var bus = services.GetRequiredService<IBus>();
         var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{queue}"));
@@ -145,6 +175,11 @@ public static class ConsumeScenario
             await Task.WhenAll(Enumerable.Range(start, Math.Min(200, count - start)).Select(i =>
                 endpoint.Send(new BenchMessage(i, "row " + i), context =>
                 {
+                    if (stamp)
+                    {
+                        context.Headers.Set(TimingFilter.SentHeader, Stopwatch.GetTimestamp());
+                    }
+
                     if (operations is not null)
                     {
                         context.Headers.Set(OperationHeaders.OperationId, operations[i]);

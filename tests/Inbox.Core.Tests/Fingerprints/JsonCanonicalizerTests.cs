@@ -16,6 +16,21 @@ public sealed class JsonCanonicalizerTests
     }
 
     [Fact]
+    public void Escaped_and_literal_forms_of_every_character_canonicalize_alike()
+    {
+        var texts = Enumerable.Range(0x20, 0x7F - 0x20).Select(i => ((char)i).ToString()).Concat(["é", "€", "😀", "\u2028", "\u00a0"]);
+        foreach (var text in texts)
+        {
+            var escaped = string.Concat(text.Select(u => $"\\u{(int)u:x4}"));
+            var literal = text switch { "\"" => "\\\"", "\\" => "\\\\", _ => text };
+            var a = JsonCanonicalizer.Canonicalize(Encoding.UTF8.GetBytes($"{{\"k{escaped}\": \"v{escaped}\"}}"));
+            var b = JsonCanonicalizer.Canonicalize(Encoding.UTF8.GetBytes($"{{\"k{literal}\": \"v{literal}\"}}"));
+            Assert.True(a is not null && b is not null, $"{escaped}: {a is null} {b is null}");
+            Assert.Equal(a, b);
+        }
+    }
+
+    [Fact]
     public void Duplicate_names_keep_their_document_order()
     {
         Assert.Equal("""{"a":1,"a":2,"b":0}""", Canonical("""{"b":0,"a":1,"a":2}"""));

@@ -95,6 +95,8 @@ namespace Inbox.Samples.Data.Migrations.PostgreSql
                     b.HasIndex("ExpiresAt")
                         .HasDatabaseName("ix_inbox_entries_expires_at");
 
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ExpiresAt"), "brin");
+
                     b.ToTable("inbox_entries", (string)null);
                 });
 
@@ -200,6 +202,8 @@ namespace Inbox.Samples.Data.Migrations.PostgreSql
 
                     b.HasIndex("ExpiresAt")
                         .HasDatabaseName("ix_inbox_operations_expires_at");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ExpiresAt"), "brin");
 
                     b.HasIndex("RelayAt")
                         .HasDatabaseName("ix_inbox_operations_relay_at")

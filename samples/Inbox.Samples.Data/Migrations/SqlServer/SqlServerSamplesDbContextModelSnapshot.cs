@@ -93,7 +93,8 @@ namespace Inbox.Samples.Data.Migrations.SqlServer
                     b.HasKey("Consumer", "MessageKey");
 
                     b.HasIndex("ExpiresAt")
-                        .HasDatabaseName("ix_inbox_entries_expires_at");
+                        .HasDatabaseName("ix_inbox_entries_expires_at")
+                        .HasAnnotation("Npgsql:IndexMethod", "brin");
 
                     b.ToTable("inbox_entries", (string)null);
                 });
@@ -199,7 +200,8 @@ namespace Inbox.Samples.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("ExpiresAt")
-                        .HasDatabaseName("ix_inbox_operations_expires_at");
+                        .HasDatabaseName("ix_inbox_operations_expires_at")
+                        .HasAnnotation("Npgsql:IndexMethod", "brin");
 
                     b.HasIndex("RelayAt")
                         .HasDatabaseName("ix_inbox_operations_relay_at")

@@ -89,12 +89,14 @@ namespace Inbox.Samples.Data.Migrations.PostgreSql
             migrationBuilder.CreateIndex(
                 name: "ix_inbox_entries_expires_at",
                 table: "inbox_entries",
-                column: "expires_at");
+                column: "expires_at")
+                .Annotation("Npgsql:IndexMethod", "brin");
 
             migrationBuilder.CreateIndex(
                 name: "ix_inbox_operations_expires_at",
                 table: "inbox_operations",
-                column: "expires_at");
+                column: "expires_at")
+                .Annotation("Npgsql:IndexMethod", "brin");
 
             migrationBuilder.CreateIndex(
                 name: "ix_inbox_operations_relay_at",

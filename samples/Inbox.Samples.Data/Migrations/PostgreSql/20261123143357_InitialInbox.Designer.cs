@@ -3,16 +3,16 @@ using System;
 using Inbox.Samples.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Inbox.Samples.Data.Migrations.SqlServer
+namespace Inbox.Samples.Data.Migrations.PostgreSql
 {
-    [DbContext(typeof(SqlServerSamplesDbContext))]
-    [Migration("20261123134159_InitialInbox")]
+    [DbContext(typeof(PostgresSamplesDbContext))]
+    [Migration("20261123143357_InitialInbox")]
     partial class InitialInbox
     {
         /// <inheritdoc />
@@ -21,82 +21,84 @@ namespace Inbox.Samples.Data.Migrations.SqlServer
 #pragma warning disable 612, 618
             modelBuilder
                 .HasAnnotation("ProductVersion", "10.0.14")
-                .HasAnnotation("Relational:MaxIdentifierLength", 128);
+                .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
-            SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
+            NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Inbox.EntityFrameworkCore.Model.InboxEntry", b =>
                 {
                     b.Property<string>("Consumer")
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)")
+                        .HasColumnType("character varying(200)")
                         .HasColumnName("consumer");
 
                     b.Property<string>("MessageKey")
                         .HasMaxLength(100)
                         .IsUnicode(false)
-                        .HasColumnType("varchar(100)")
+                        .HasColumnType("character varying(100)")
                         .HasColumnName("message_key");
 
                     b.Property<int>("Attempt")
-                        .HasColumnType("int")
+                        .HasColumnType("integer")
                         .HasColumnName("attempt");
 
                     b.Property<int>("ClaimKind")
-                        .HasColumnType("int")
+                        .HasColumnType("integer")
                         .HasColumnName("claim_kind");
 
                     b.Property<string>("ClaimToken")
                         .IsRequired()
                         .HasMaxLength(32)
                         .IsUnicode(false)
-                        .HasColumnType("varchar(32)")
+                        .HasColumnType("character varying(32)")
                         .HasColumnName("claim_token");
 
                     b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("datetimeoffset")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.Property<string>("ErrorCode")
                         .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)")
+                        .HasColumnType("character varying(100)")
                         .HasColumnName("error_code");
 
                     b.Property<string>("ErrorMessage")
                         .HasMaxLength(2000)
-                        .HasColumnType("nvarchar(2000)")
+                        .HasColumnType("character varying(2000)")
                         .HasColumnName("error_message");
 
                     b.Property<DateTimeOffset>("ExpiresAt")
-                        .HasColumnType("datetimeoffset")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
                     b.Property<DateTimeOffset?>("LeaseExpiresAt")
-                        .HasColumnType("datetimeoffset")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("lease_expires_at");
 
                     b.Property<string>("OperationId")
                         .HasMaxLength(40)
                         .IsUnicode(false)
-                        .HasColumnType("varchar(40)")
+                        .HasColumnType("character varying(40)")
                         .HasColumnName("operation_id");
 
                     b.Property<string>("Result")
-                        .HasColumnType("nvarchar(max)")
+                        .HasColumnType("text")
                         .HasColumnName("result");
 
                     b.Property<int>("Status")
-                        .HasColumnType("int")
+                        .HasColumnType("integer")
                         .HasColumnName("status");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("datetimeoffset")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Consumer", "MessageKey");
 
                     b.HasIndex("ExpiresAt")
                         .HasDatabaseName("ix_inbox_entries_expires_at");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ExpiresAt"), "brin");
 
                     b.ToTable("inbox_entries", (string)null);
                 });
@@ -106,97 +108,97 @@ namespace Inbox.Samples.Data.Migrations.SqlServer
                     b.Property<string>("Id")
                         .HasMaxLength(40)
                         .IsUnicode(false)
-                        .HasColumnType("varchar(40)")
+                        .HasColumnType("character varying(40)")
                         .HasColumnName("id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("datetimeoffset")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Endpoint")
                         .IsRequired()
                         .HasMaxLength(300)
-                        .HasColumnType("nvarchar(300)")
+                        .HasColumnType("character varying(300)")
                         .HasColumnName("endpoint");
 
                     b.Property<string>("ErrorCode")
                         .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)")
+                        .HasColumnType("character varying(100)")
                         .HasColumnName("error_code");
 
                     b.Property<string>("ErrorMessage")
                         .HasMaxLength(2000)
-                        .HasColumnType("nvarchar(2000)")
+                        .HasColumnType("character varying(2000)")
                         .HasColumnName("error_message");
 
                     b.Property<DateTimeOffset>("ExpiresAt")
-                        .HasColumnType("datetimeoffset")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
                     b.Property<byte[]>("Fingerprint")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("varbinary(32)")
+                        .HasColumnType("bytea")
                         .HasColumnName("fingerprint");
 
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(255)
                         .IsUnicode(false)
-                        .HasColumnType("varchar(255)")
+                        .HasColumnType("character varying(255)")
                         .HasColumnName("idempotency_key");
 
                     b.Property<byte[]>("MessageBody")
                         .IsRequired()
-                        .HasColumnType("varbinary(max)")
+                        .HasColumnType("bytea")
                         .HasColumnName("message_body");
 
                     b.Property<string>("MessageType")
                         .IsRequired()
                         .HasMaxLength(500)
-                        .HasColumnType("nvarchar(500)")
+                        .HasColumnType("character varying(500)")
                         .HasColumnName("message_type");
 
                     b.Property<DateTimeOffset>("RelayAt")
-                        .HasColumnType("datetimeoffset")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("relay_at");
 
                     b.Property<string>("RequestId")
                         .IsRequired()
                         .HasMaxLength(40)
                         .IsUnicode(false)
-                        .HasColumnType("varchar(40)")
+                        .HasColumnType("character varying(40)")
                         .HasColumnName("request_id");
 
                     b.Property<byte[]>("ResponseBody")
                         .IsRequired()
-                        .HasColumnType("varbinary(max)")
+                        .HasColumnType("bytea")
                         .HasColumnName("response_body");
 
                     b.Property<string>("ResponseHeaders")
                         .IsRequired()
-                        .HasColumnType("nvarchar(max)")
+                        .HasColumnType("text")
                         .HasColumnName("response_headers");
 
                     b.Property<int>("ResponseStatus")
-                        .HasColumnType("int")
+                        .HasColumnType("integer")
                         .HasColumnName("response_status");
 
                     b.Property<string>("Result")
-                        .HasColumnType("nvarchar(max)")
+                        .HasColumnType("text")
                         .HasColumnName("result");
 
                     b.Property<int>("Status")
-                        .HasColumnType("int")
+                        .HasColumnType("integer")
                         .HasColumnName("status");
 
                     b.Property<string>("TenantId")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)")
+                        .HasColumnType("character varying(200)")
                         .HasColumnName("tenant_id");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("datetimeoffset")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id");
@@ -204,14 +206,15 @@ namespace Inbox.Samples.Data.Migrations.SqlServer
                     b.HasIndex("ExpiresAt")
                         .HasDatabaseName("ix_inbox_operations_expires_at");
 
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ExpiresAt"), "brin");
+
                     b.HasIndex("RelayAt")
                         .HasDatabaseName("ix_inbox_operations_relay_at")
                         .HasFilter("status < 2");
 
                     b.HasIndex("TenantId", "Endpoint", "IdempotencyKey")
                         .IsUnique()
-                        .HasDatabaseName("ux_inbox_operations_scope_key")
-                        .HasFilter("[idempotency_key] IS NOT NULL");
+                        .HasDatabaseName("ux_inbox_operations_scope_key");
 
                     b.ToTable("inbox_operations", (string)null);
                 });
@@ -220,7 +223,7 @@ namespace Inbox.Samples.Data.Migrations.SqlServer
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("nvarchar(40)")
+                        .HasColumnType("character varying(40)")
                         .HasColumnName("id");
 
                     b.Property<long>("AmountCents")
@@ -229,29 +232,29 @@ namespace Inbox.Samples.Data.Migrations.SqlServer
 
                     b.Property<string>("OperationId")
                         .HasMaxLength(40)
-                        .HasColumnType("nvarchar(40)")
+                        .HasColumnType("character varying(40)")
                         .HasColumnName("operation_id");
 
                     b.Property<string>("PatientId")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)")
+                        .HasColumnType("character varying(100)")
                         .HasColumnName("patient_id");
 
                     b.Property<string>("PayerId")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)")
+                        .HasColumnType("character varying(100)")
                         .HasColumnName("payer_id");
 
                     b.Property<string>("ServiceCodes")
                         .IsRequired()
                         .HasMaxLength(500)
-                        .HasColumnType("nvarchar(500)")
+                        .HasColumnType("character varying(500)")
                         .HasColumnName("service_codes");
 
                     b.Property<DateTimeOffset>("SubmittedAt")
-                        .HasColumnType("datetimeoffset")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("submitted_at");
 
                     b.HasKey("Id");

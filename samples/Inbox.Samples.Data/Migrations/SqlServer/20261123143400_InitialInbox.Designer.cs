@@ -3,16 +3,16 @@ using System;
 using Inbox.Samples.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Inbox.Samples.Data.Migrations.PostgreSql
+namespace Inbox.Samples.Data.Migrations.SqlServer
 {
-    [DbContext(typeof(PostgresSamplesDbContext))]
-    [Migration("20261123134133_InitialInbox")]
+    [DbContext(typeof(SqlServerSamplesDbContext))]
+    [Migration("20261123143400_InitialInbox")]
     partial class InitialInbox
     {
         /// <inheritdoc />
@@ -21,82 +21,83 @@ namespace Inbox.Samples.Data.Migrations.PostgreSql
 #pragma warning disable 612, 618
             modelBuilder
                 .HasAnnotation("ProductVersion", "10.0.14")
-                .HasAnnotation("Relational:MaxIdentifierLength", 63);
+                .HasAnnotation("Relational:MaxIdentifierLength", 128);
 
-            NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+            SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
             modelBuilder.Entity("Inbox.EntityFrameworkCore.Model.InboxEntry", b =>
                 {
                     b.Property<string>("Consumer")
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("nvarchar(200)")
                         .HasColumnName("consumer");
 
                     b.Property<string>("MessageKey")
                         .HasMaxLength(100)
                         .IsUnicode(false)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("varchar(100)")
                         .HasColumnName("message_key");
 
                     b.Property<int>("Attempt")
-                        .HasColumnType("integer")
+                        .HasColumnType("int")
                         .HasColumnName("attempt");
 
                     b.Property<int>("ClaimKind")
-                        .HasColumnType("integer")
+                        .HasColumnType("int")
                         .HasColumnName("claim_kind");
 
                     b.Property<string>("ClaimToken")
                         .IsRequired()
                         .HasMaxLength(32)
                         .IsUnicode(false)
-                        .HasColumnType("character varying(32)")
+                        .HasColumnType("varchar(32)")
                         .HasColumnName("claim_token");
 
                     b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetimeoffset")
                         .HasColumnName("created_at");
 
                     b.Property<string>("ErrorCode")
                         .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("nvarchar(100)")
                         .HasColumnName("error_code");
 
                     b.Property<string>("ErrorMessage")
                         .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
+                        .HasColumnType("nvarchar(2000)")
                         .HasColumnName("error_message");
 
                     b.Property<DateTimeOffset>("ExpiresAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetimeoffset")
                         .HasColumnName("expires_at");
 
                     b.Property<DateTimeOffset?>("LeaseExpiresAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetimeoffset")
                         .HasColumnName("lease_expires_at");
 
                     b.Property<string>("OperationId")
                         .HasMaxLength(40)
                         .IsUnicode(false)
-                        .HasColumnType("character varying(40)")
+                        .HasColumnType("varchar(40)")
                         .HasColumnName("operation_id");
 
                     b.Property<string>("Result")
-                        .HasColumnType("text")
+                        .HasColumnType("nvarchar(max)")
                         .HasColumnName("result");
 
                     b.Property<int>("Status")
-                        .HasColumnType("integer")
+                        .HasColumnType("int")
                         .HasColumnName("status");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetimeoffset")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Consumer", "MessageKey");
 
                     b.HasIndex("ExpiresAt")
-                        .HasDatabaseName("ix_inbox_entries_expires_at");
+                        .HasDatabaseName("ix_inbox_entries_expires_at")
+                        .HasAnnotation("Npgsql:IndexMethod", "brin");
 
                     b.ToTable("inbox_entries", (string)null);
                 });
@@ -106,103 +107,104 @@ namespace Inbox.Samples.Data.Migrations.PostgreSql
                     b.Property<string>("Id")
                         .HasMaxLength(40)
                         .IsUnicode(false)
-                        .HasColumnType("character varying(40)")
+                        .HasColumnType("varchar(40)")
                         .HasColumnName("id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetimeoffset")
                         .HasColumnName("created_at");
 
                     b.Property<string>("Endpoint")
                         .IsRequired()
                         .HasMaxLength(300)
-                        .HasColumnType("character varying(300)")
+                        .HasColumnType("nvarchar(300)")
                         .HasColumnName("endpoint");
 
                     b.Property<string>("ErrorCode")
                         .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("nvarchar(100)")
                         .HasColumnName("error_code");
 
                     b.Property<string>("ErrorMessage")
                         .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
+                        .HasColumnType("nvarchar(2000)")
                         .HasColumnName("error_message");
 
                     b.Property<DateTimeOffset>("ExpiresAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetimeoffset")
                         .HasColumnName("expires_at");
 
                     b.Property<byte[]>("Fingerprint")
                         .IsRequired()
                         .HasMaxLength(32)
-                        .HasColumnType("bytea")
+                        .HasColumnType("varbinary(32)")
                         .HasColumnName("fingerprint");
 
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(255)
                         .IsUnicode(false)
-                        .HasColumnType("character varying(255)")
+                        .HasColumnType("varchar(255)")
                         .HasColumnName("idempotency_key");
 
                     b.Property<byte[]>("MessageBody")
                         .IsRequired()
-                        .HasColumnType("bytea")
+                        .HasColumnType("varbinary(max)")
                         .HasColumnName("message_body");
 
                     b.Property<string>("MessageType")
                         .IsRequired()
                         .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
+                        .HasColumnType("nvarchar(500)")
                         .HasColumnName("message_type");
 
                     b.Property<DateTimeOffset>("RelayAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetimeoffset")
                         .HasColumnName("relay_at");
 
                     b.Property<string>("RequestId")
                         .IsRequired()
                         .HasMaxLength(40)
                         .IsUnicode(false)
-                        .HasColumnType("character varying(40)")
+                        .HasColumnType("varchar(40)")
                         .HasColumnName("request_id");
 
                     b.Property<byte[]>("ResponseBody")
                         .IsRequired()
-                        .HasColumnType("bytea")
+                        .HasColumnType("varbinary(max)")
                         .HasColumnName("response_body");
 
                     b.Property<string>("ResponseHeaders")
                         .IsRequired()
-                        .HasColumnType("text")
+                        .HasColumnType("nvarchar(max)")
                         .HasColumnName("response_headers");
 
                     b.Property<int>("ResponseStatus")
-                        .HasColumnType("integer")
+                        .HasColumnType("int")
                         .HasColumnName("response_status");
 
                     b.Property<string>("Result")
-                        .HasColumnType("text")
+                        .HasColumnType("nvarchar(max)")
                         .HasColumnName("result");
 
                     b.Property<int>("Status")
-                        .HasColumnType("integer")
+                        .HasColumnType("int")
                         .HasColumnName("status");
 
                     b.Property<string>("TenantId")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("nvarchar(200)")
                         .HasColumnName("tenant_id");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetimeoffset")
                         .HasColumnName("updated_at");
 
                     b.HasKey("Id");
 
                     b.HasIndex("ExpiresAt")
-                        .HasDatabaseName("ix_inbox_operations_expires_at");
+                        .HasDatabaseName("ix_inbox_operations_expires_at")
+                        .HasAnnotation("Npgsql:IndexMethod", "brin");
 
                     b.HasIndex("RelayAt")
                         .HasDatabaseName("ix_inbox_operations_relay_at")
@@ -210,7 +212,8 @@ namespace Inbox.Samples.Data.Migrations.PostgreSql
 
                     b.HasIndex("TenantId", "Endpoint", "IdempotencyKey")
                         .IsUnique()
-                        .HasDatabaseName("ux_inbox_operations_scope_key");
+                        .HasDatabaseName("ux_inbox_operations_scope_key")
+                        .HasFilter("[idempotency_key] IS NOT NULL");
 
                     b.ToTable("inbox_operations", (string)null);
                 });
@@ -219,7 +222,7 @@ namespace Inbox.Samples.Data.Migrations.PostgreSql
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
+                        .HasColumnType("nvarchar(40)")
                         .HasColumnName("id");
 
                     b.Property<long>("AmountCents")
@@ -228,29 +231,29 @@ namespace Inbox.Samples.Data.Migrations.PostgreSql
 
                     b.Property<string>("OperationId")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
+                        .HasColumnType("nvarchar(40)")
                         .HasColumnName("operation_id");
 
                     b.Property<string>("PatientId")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("nvarchar(100)")
                         .HasColumnName("patient_id");
 
                     b.Property<string>("PayerId")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("nvarchar(100)")
                         .HasColumnName("payer_id");
 
                     b.Property<string>("ServiceCodes")
                         .IsRequired()
                         .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
+                        .HasColumnType("nvarchar(500)")
                         .HasColumnName("service_codes");
 
                     b.Property<DateTimeOffset>("SubmittedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("datetimeoffset")
                         .HasColumnName("submitted_at");
 
                     b.HasKey("Id");

@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Inbox.AspNetCore;
+using Inbox.Testing;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RabbitMQ.Client;
+
+namespace Inbox.Benchmarks.Accept;
+
+public sealed record BenchSubmitted(string PatientId, long AmountCents);
+
+public sealed record BenchRequest(string PatientId, long AmountCents);
+
+/// <summary>
+/// HTTP submissions over real Kestrel on 127.0.0.1: a plain endpoint that only publishes, against first
+/// submissions through the idempotency contract, replays of existing keys and status reads.
+/// </summary>
+public static class AcceptScenario
+{
+    internal const string Body = """{"patientId": "pat_123", "amountCents": 12500}""";
+    private const string Sink = "bench-accept-sink";
+
+    public static async Task RunAsync(BenchOptions options)
+    {
+        await using var database = await PostgresServer.CreateDatabaseAsync();
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        await using var api = await BenchApi.StartAsync(database.ConnectionString, rabbit.AmqpUri);
+        await BindSinkAsync(api, rabbit.AmqpUri);
+        var levels = options.Concurrency.Length > 0 ? options.Concurrency : options.Quick ? [16] : [1, 16, 64];
+        Console.Error.WriteLine($"accept: {options.Messages} requests per run, {options.Rounds} round(s), clients {string.Join(",", levels)}");
+
+        var seeded = await api.AcceptManyAsync("seed", Math.Min(options.Messages, 5_000), 16);
+        var variants = new (string Name, Func<int, int, string, Task<HttpStatusCode>> Send)[]
+        {
+            ("plain publish", (i, _, _) => api.PostAsync("/plain", null)),
+            ("accept (first)", (i, _, run) => api.PostAsync("/accept", $"{run}-{i}")),
+            ("accept (replay)", (i, _, _) => api.PostAsync("/accept", $"seed-{i % seeded.Length}")),
+            ("status read", (i, _, _) => api.GetAsync($"/operations/{seeded[i % seeded.Length]}")),
+        };
+
+        var rounds = new List<IReadOnlyList<Result>>();
+        var run = 0;
+        foreach (var clients in levels)
+        {
+            foreach (var variant in variants)
+            {
+                await LoadAsync(variant.Name, variant.Send, Math.Max(clients, 8), options.Warmup, $"warm{run++}", rabbit.AmqpUri);
+            }
+
+            for (var round = 0; round < options.Rounds; round++)
+            {
+                var results = new List<Result>();
+                foreach (var variant in round % 2 == 0 ? variants : variants.Reverse())
+                {
+                    var result = await LoadAsync(variant.Name, variant.Send, clients, options.Messages, $"run{run++}", rabbit.AmqpUri);
+                    Console.Error.WriteLine($"  {variant.Name} c={clients}: {result.PerSecond:F0} req/s");
+                    results.Add(result);
+                }
+
+                if (rounds.Count <= round)
+                {
+                    rounds.Add(results);
+                }
+                else
+                {
+                    rounds[round] = rounds[round].Concat(results).ToList();
+                }
+            }
+        }
+
+        Table.Print("accept (HTTP over Kestrel on 127.0.0.1, PostgreSQL + RabbitMQ)", "req", rounds, "plain publish");
+    }
+
+    internal static Task<Result> LoadAsync(string name, Func<int, int, string, Task<HttpStatusCode>> send, int clients, int count, string run, Uri rabbit) =>
+        LoadAsync(name, send, clients, count, run, rabbit, until: null);
+
+    /// <summary>Sends <paramref name="count"/> requests from <paramref name="clients"/> clients, or as many as fit until <paramref name="until"/> completes.</summary>
+    internal static async Task<Result> LoadAsync(
+        string name, Func<int, int, string, Task<HttpStatusCode>> send, int clients, int count, string run, Uri rabbit, Task? until)
+    {
+        var recorder = new Recorder(count);
+        var next = -1;
+        var failures = 0;
+        var cpu = new CpuMeter();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async client =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count && until?.IsCompleted != true)
+            {
+                var start = Stopwatch.GetTimestamp();
+                var status = await send(i, client, run);
+                recorder.Record(Stopwatch.GetTimestamp() - start);
+                if (status is not (HttpStatusCode.Accepted or HttpStatusCode.OK))
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        }));
+        var result = recorder.Finish(name, clients, clock.Elapsed, cpu);
+        if (failures > 0)
+        {
+            throw new InvalidOperationException($"{name}: {failures} of {count} requests failed.");
+        }
+
+        await PurgeSinkAsync(rabbit);
+        return result;
+    }
+
+    internal static async Task BindSinkAsync(BenchApi api, Uri rabbit)
+    {
+        // Publish once so MassTransit declares the message's exchange, then give it a durable queue, as a worker would.
+        await api.PostAsync("/plain", null);
+        await using var connection = await new ConnectionFactory { Uri = rabbit }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeclareAsync(Sink, durable: true, exclusive: false, autoDelete: false);
+        await channel.QueueBindAsync(Sink, "Inbox.Benchmarks.Accept:BenchSubmitted", "");
+    }
+
+    private static async Task PurgeSinkAsync(Uri rabbit)
+    {
+        await using var connection = await new ConnectionFactory { Uri = rabbit }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueuePurgeAsync(Sink);
+    }
+
+    /// <summary>The API under test, on real Kestrel.</summary>
+    internal sealed class BenchApi : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private readonly HttpClient _client;
+
+        private BenchApi(WebApplication app, Uri address)
+        {
+            _app = app;
+            _client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+            {
+                BaseAddress = address,
+            };
+        }
+
+        public static async Task<BenchApi> StartAsync(string connectionString, Uri rabbit)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
+            builder.Services.AddDbContextPool<BenchDbContext>(o => o.UseNpgsql(connectionString));
+            builder.Services.AddIdempotency().UseEntityFrameworkCore<BenchDbContext>(o => o.EnableRelay = o.EnableSweeper = false).UseMassTransit();
+            builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
+            builder.Services.AddMassTransit(x => x.UsingRabbitMq((_, cfg) => cfg.Host(rabbit)));
+            builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()));
+
+            var app = builder.Build();
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<BenchDbContext>().Database.EnsureCreatedAsync();
+            }
+
+            app.UseIdempotency();
+            app.MapPost("/plain", async (BenchRequest request, IPublishEndpoint publish) =>
+            {
+                await publish.Publish(new BenchSubmitted(request.PatientId, request.AmountCents));
+                return Results.Json(new { data = new { id = Guid.NewGuid().ToString("N"), status = "accepted" } }, statusCode: StatusCodes.Status202Accepted);
+            });
+            app.MapPost("/accept", (BenchRequest request) => InboxResults.Accept(new BenchSubmitted(request.PatientId, request.AmountCents))).WithIdempotency();
+            app.MapOperationStatus("/operations/{id}");
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new BenchApi(app, new Uri(address));
+        }
+
+        public async Task<HttpStatusCode> PostAsync(string path, string? key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(Body, Encoding.UTF8, "application/json") };
+            if (key is not null)
+            {
+                request.Headers.Add("Idempotency-Key", key);
+            }
+
+            using var response = await _client.SendAsync(request);
+            await response.Content.ReadAsByteArrayAsync();
+            return response.StatusCode;
+        }
+
+        public async Task<HttpStatusCode> GetAsync(string path)
+        {
+            using var response = await _client.GetAsync(path);
+            await response.Content.ReadAsByteArrayAsync();
+            return response.StatusCode;
+        }
+
+        public async Task<string[]> AcceptManyAsync(string prefix, int count, int clients)
+        {
+            var ids = new string[count];
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < count)
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "/accept") { Content = new StringContent(Body, Encoding.UTF8, "application/json") };
+                    request.Headers.Add("Idempotency-Key", $"{prefix}-{i}");
+                    using var response = await _client.SendAsync(request);
+                    using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                    ids[i] = json.RootElement.GetProperty("data").GetProperty("id").GetString()!;
+                }
+            }));
+            return ids;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _client.Dispose();
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+}
