@@ -25,6 +25,13 @@ public sealed class InboxStoreOptions
     /// <summary>How many rows the sweeper deletes per statement. Default: 1,000.</summary>
     public int SweepBatchSize { get; set; } = InboxStoreDefaults.SweepBatchSize;
 
+    /// <summary>
+    /// The share of its own time the sweeper spends deleting while a backlog remains; it rests between batches for
+    /// the rest. Default: 0.1 (deleting a tenth of the time: about 12,000 rows a second on a 2-core machine).
+    /// 1 deletes batch after batch without rest.
+    /// </summary>
+    public double SweepLoadShare { get; set; } = InboxStoreDefaults.SweepLoadShare;
+
     /// <summary>Whether this instance runs the sweeper. Default: <see langword="true"/>; several instances may run it.</summary>
     public bool EnableSweeper { get; set; } = true;
 }
@@ -46,4 +53,7 @@ public static class InboxStoreDefaults
 
     /// <summary>1,000.</summary>
     public const int SweepBatchSize = 1000;
+
+    /// <summary>0.1.</summary>
+    public const double SweepLoadShare = 0.1;
 }

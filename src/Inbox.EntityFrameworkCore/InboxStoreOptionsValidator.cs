@@ -13,6 +13,10 @@ internal sealed class InboxStoreOptionsValidator : IValidateOptions<InboxStoreOp
         Positive(errors, nameof(options.SweepInterval), options.SweepInterval);
         Range(errors, nameof(options.RelayBatchSize), options.RelayBatchSize);
         Range(errors, nameof(options.SweepBatchSize), options.SweepBatchSize);
+        if (!(options.SweepLoadShare is > 0 and <= 1))
+        {
+            errors.Add($"InboxStoreOptions.SweepLoadShare must be greater than 0 and at most 1; it is {options.SweepLoadShare}.");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -46,10 +46,11 @@ internal sealed class RetentionSweeper(
                 return total;
             }
 
-            // A backlog: rest as long as the batch took, so the sweeper takes at most half of the database's
-            // time and the accept and consume paths keep their latency.
-            var took = time.GetElapsedTime(started);
-            await Task.Delay(took < MaxPause ? took : MaxPause, time, cancellationToken).ConfigureAwait(false);
+            // A backlog: rest between batches so the sweeper takes only its share of the database's time and the
+            // accept and consume paths keep their latency.
+            var share = options.Value.SweepLoadShare;
+            var pause = time.GetElapsedTime(started) * ((1 - share) / share);
+            await Task.Delay(pause < MaxPause ? pause : MaxPause, time, cancellationToken).ConfigureAwait(false);
         }
     }
 }

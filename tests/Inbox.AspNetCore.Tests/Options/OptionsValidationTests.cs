@@ -53,13 +53,18 @@ public sealed class OptionsValidationTests
             var error = await Assert.ThrowsAsync<AggregateException>(() => TestApi.StartAsync(
                 database,
                 options => options.MaxBodySize = -1,
-                store => store.RelayBatchSize = 0));
+                store =>
+                {
+                    store.RelayBatchSize = 0;
+                    store.SweepLoadShare = 1.5;
+                }));
 
             var failures = error.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures).Order().ToArray();
             Assert.Equal(
             [
                 "IdempotencyOptions.MaxBodySize must be at least 1 byte; it is -1.",
                 "InboxStoreOptions.RelayBatchSize must be between 1 and 100000; it is 0.",
+                "InboxStoreOptions.SweepLoadShare must be greater than 0 and at most 1; it is 1.5.",
             ], failures);
         }
         finally

@@ -87,7 +87,12 @@ public static class ConsumeScenario
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddDbContextPool<BenchDbContext>(o => o.UseNpgsql(connectionString));
-        builder.Services.AddInbox().UseEntityFrameworkCore<BenchDbContext>(o => o.EnableRelay = o.EnableSweeper = false).UseMassTransit();
+        builder.Services.AddInbox().UseEntityFrameworkCore<BenchDbContext>(o =>
+        {
+            o.EnableRelay = o.EnableSweeper = false;
+            o.SweepLoadShare = double.TryParse(Environment.GetEnvironmentVariable("BENCH_SWEEP_SHARE"), System.Globalization.CultureInfo.InvariantCulture, out var share) ? share : o.SweepLoadShare;
+            o.SweepBatchSize = int.TryParse(Environment.GetEnvironmentVariable("BENCH_SWEEP_BATCH"), out var batch) ? batch : o.SweepBatchSize;
+        }).UseMassTransit();
         builder.Services.AddSingleton<ConsumeProgress>();
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
         builder.Services.AddMassTransit(x =>
