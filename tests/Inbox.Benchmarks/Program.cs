@@ -2,13 +2,14 @@ using Inbox.Benchmarks;
 using Inbox.Benchmarks.Consume;
 
 // What exactly-once costs, measured side by side on one broker and one database:
-//   dotnet run -c Release --project tests/Inbox.Benchmarks -- <consume|accept|growth|micro|all> [--quick]
+//   dotnet run -c Release --project tests/Inbox.Benchmarks -- <consume|consume-embedded|accept|growth|micro|all> [--quick]
 //     [--messages N] [--rounds N] [--warmup N] [--concurrency 1,8,32]
 // Servers: INBOX_TEST_POSTGRES and INBOX_TEST_RABBITMQ (see eng/servers.sh), as for the tests.
 var options = BenchOptions.Parse(args);
 var scenarios = new Dictionary<string, Func<BenchOptions, Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["consume"] = ConsumeScenario.RunAsync,
+    ["consume-embedded"] = ConsumeScenario.RunEmbeddedAsync,
     ["accept"] = Inbox.Benchmarks.Accept.AcceptScenario.RunAsync,
     ["growth"] = Inbox.Benchmarks.Growth.GrowthScenario.RunAsync,
     ["micro"] = Inbox.Benchmarks.Micro.MicroScenario.RunAsync,

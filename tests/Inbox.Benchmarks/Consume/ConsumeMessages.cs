@@ -33,21 +33,38 @@ public sealed class NoopEffectConsumer(ConsumeProgress progress) : IConsumer<Ben
     }
 }
 
-/// <summary>Counts consumed messages of the current run and signals when all arrived.</summary>
+/// <summary>
+/// Counts consumed messages of the current run and signals when all arrived; optionally holds them at a gate until
+/// the queue is loaded.
+/// </summary>
 public sealed class ConsumeProgress
 {
     private int _remaining;
     private TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public bool SetResults { get; set; }
 
+    public bool Gated { get; private set; }
+
     public Task Completed => _done.Task;
 
-    public void Start(int count)
+    public Task Gate => _gate.Task;
+
+    public void Start(int count, bool gated = false)
     {
         _done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Gated = gated;
+        if (!gated)
+        {
+            _gate.TrySetResult();
+        }
+
         Volatile.Write(ref _remaining, count);
     }
+
+    public void OpenGate() => _gate.TrySetResult();
 
     public void Done()
     {
@@ -62,7 +79,7 @@ public sealed class ConsumeProgress
 /// Times each message through the whole endpoint pipe (inbox and consumer included), or, when it carries the
 /// <c>Bench-Sent</c> header, from its send to the end of its consumption (end to end).
 /// </summary>
-public sealed class TimingFilter(Func<Recorder?> recorder) : IFilter<ConsumeContext>
+public sealed class TimingFilter(Func<Recorder?> recorder, ConsumeProgress progress) : IFilter<ConsumeContext>
 {
     public const string SentHeader = "Bench-Sent";
 
@@ -70,6 +87,7 @@ public sealed class TimingFilter(Func<Recorder?> recorder) : IFilter<ConsumeCont
 
     public async Task Send(ConsumeContext context, IPipe<ConsumeContext> next)
     {
+        await progress.Gate;
         var start = context.Headers.Get<long>(SentHeader) ?? System.Diagnostics.Stopwatch.GetTimestamp();
         await next.Send(context);
         recorder()?.Record(System.Diagnostics.Stopwatch.GetTimestamp() - start);

@@ -26,22 +26,44 @@ public static class ConsumeScenario
         new("leased, no-op effect", Inbox: true, Leased: true, WithOperation: false),
     ];
 
+    /// <summary>PostgreSQL and RabbitMQ: the production shape.</summary>
     public static async Task RunAsync(BenchOptions options)
     {
         await using var database = await PostgresServer.CreateDatabaseAsync();
         await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
         using var host = await StartHostAsync(database.ConnectionString, rabbit.AmqpUri);
+        await RunVariantsAsync(options, host, "PostgreSQL + RabbitMQ", Variants);
+    }
+
+    /// <summary>The embedded default: SQLite (WAL) and MassTransit's in-memory transport, in one process.</summary>
+    public static async Task RunEmbeddedAsync(BenchOptions options)
+    {
+        using var database = SqliteDatabase.Create();
+        using var host = await StartHostAsync(
+            db => db.UseSqlite(database.ConnectionString),
+            bus => bus.UsingInMemory());
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<BenchDbContext>().Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
+
+        // The operation variant seeds its rows with PostgreSQL's generate_series; the other three tell the story.
+        await RunVariantsAsync(options, host, "SQLite + in-memory transport", Variants.Where(v => !v.WithOperation).ToArray());
+    }
+
+    private static async Task RunVariantsAsync(BenchOptions options, IHost host, string title, Variant[] available)
+    {
         var levels = options.Concurrency.Length > 0 ? options.Concurrency : options.Quick ? [8] : [1, 8, 32];
-        Console.Error.WriteLine($"consume: {options.Messages} messages per run, {options.Rounds} round(s), concurrency {string.Join(",", levels)}");
+        Console.Error.WriteLine($"consume ({title}): {options.Messages} messages per run, {options.Rounds} round(s), concurrency {string.Join(",", levels)}");
 
         var only = Environment.GetEnvironmentVariable("BENCH_VARIANTS");
-        var variants = only is null ? Variants : Variants.Where(v => only.Split(';').Contains(v.Name)).ToArray();
+        var variants = only is null ? available : available.Where(v => only.Split(';').Contains(v.Name)).ToArray();
         var rounds = new List<IReadOnlyList<Result>>();
         foreach (var concurrency in levels)
         {
             foreach (var variant in variants)
             {
-                await RunOnceAsync(host.Services, database.ConnectionString, variant, Math.Max(concurrency, 8), options.Warmup);
+                await RunOnceAsync(host.Services, variant, Math.Max(concurrency, 8), options.Warmup);
             }
 
             for (var round = 0; round < options.Rounds; round++)
@@ -50,7 +72,7 @@ public static class ConsumeScenario
                 var order = round % 2 == 0 ? variants : variants.Reverse().ToArray();
                 foreach (var variant in order)
                 {
-                    var result = await RunOnceAsync(host.Services, database.ConnectionString, variant, concurrency, options.Messages);
+                    var result = await RunOnceAsync(host.Services, variant, concurrency, options.Messages);
                     Console.Error.WriteLine($"  {variant.Name} c={concurrency}: {result.PerSecond:F0} msg/s");
                     results.Add(result);
                 }
@@ -66,27 +88,36 @@ public static class ConsumeScenario
             }
         }
 
-        Table.Print("consume (pre-loaded queue, PostgreSQL + RabbitMQ)", "msg", rounds, Variants[0].Name);
+        Table.Print($"consume (pre-loaded queue, {title})", "msg", rounds, Variants[0].Name);
 
         // End to end: the endpoint runs first, then the messages are sent; latency is from send to consumed.
         var endToEnd = new List<Result>();
         var level = levels.Max();
         foreach (var variant in variants)
         {
-            var result = await RunOnceAsync(host.Services, database.ConnectionString, variant, level, options.Messages, endToEnd: true);
+            var result = await RunOnceAsync(host.Services, variant, level, options.Messages, endToEnd: true);
             Console.Error.WriteLine($"  end to end {variant.Name} c={level}: {result.PerSecond:F0} msg/s");
             endToEnd.Add(result);
         }
 
-        Table.Print("consume, end to end (sent while consuming; latency from send)", "msg", [endToEnd], Variants[0].Name);
+        Table.Print($"consume, end to end ({title}; sent while consuming, latency from send)", "msg", [endToEnd], Variants[0].Name);
         await host.StopAsync();
     }
 
-    internal static async Task<IHost> StartHostAsync(string connectionString, Uri rabbit)
+    internal static Task<IHost> StartHostAsync(string connectionString, Uri rabbit) => StartHostAsync(
+        db => db.UseNpgsql(connectionString),
+        bus => bus.UsingRabbitMq((_, cfg) => cfg.Host(rabbit)));
+
+    private static async Task<IHost> StartHostAsync(Action<DbContextOptionsBuilder> database, Action<IBusRegistrationConfigurator> transport)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddDbContextPool<BenchDbContext>(o => o.UseNpgsql(connectionString));
+        if (Environment.GetEnvironmentVariable("BENCH_LOG") == "1")
+        {
+            builder.Logging.AddConsole();
+        }
+
+        builder.Services.AddDbContextPool<BenchDbContext>(database);
         builder.Services.AddInbox().UseEntityFrameworkCore<BenchDbContext>(o =>
         {
             o.EnableRelay = o.EnableSweeper = false;
@@ -99,7 +130,7 @@ public static class ConsumeScenario
         {
             x.AddConsumer<RowConsumer>();
             x.AddConsumer<NoopEffectConsumer>();
-            x.UsingRabbitMq((_, cfg) => cfg.Host(rabbit));
+            transport(x);
         });
 
         var host = builder.Build();
@@ -113,27 +144,23 @@ public static class ConsumeScenario
     }
 
     internal static async Task<Result> RunOnceAsync(
-        IServiceProvider services, string connectionString, Variant variant, int concurrency, int count, bool keepTables = false, bool endToEnd = false)
+        IServiceProvider services, Variant variant, int concurrency, int count, bool keepTables = false, bool endToEnd = false)
     {
-        if (keepTables)
-        {
-            await using var scope = services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<BenchDbContext>().Database.ExecuteSqlRawAsync("TRUNCATE bench_rows");
-        }
-        else
-        {
-            await TruncateAsync(services);
-        }
+        await ClearAsync(services, keepTables ? ["bench_rows"] : ["bench_rows", "inbox_entries", "inbox_operations"]);
 
         var queue = $"bench-{Guid.NewGuid():N}";
         var operations = variant.WithOperation ? await SeedOperationsAsync(services, count) : null;
-        if (!endToEnd)
+
+        // The in-memory transport drops messages sent to a queue no endpoint has bound yet: there the endpoint is
+        // connected first and held at a gate until the queue is loaded.
+        var inMemory = services.GetRequiredService<IBus>().Address.Scheme == "loopback";
+        var progress = services.GetRequiredService<ConsumeProgress>();
+        progress.Start(count, gated: inMemory && !endToEnd);
+        if (!endToEnd && !inMemory)
         {
             await PreloadAsync(services, queue, count, operations);
         }
 
-        var progress = services.GetRequiredService<ConsumeProgress>();
-        progress.Start(count);
         progress.SetResults = variant.WithOperation;
         var recorder = new Recorder(count);
         var connector = services.GetRequiredService<IReceiveEndpointConnector>();
@@ -141,7 +168,7 @@ public static class ConsumeScenario
         {
             endpoint.PrefetchCount = concurrency;
             endpoint.ConcurrentMessageLimit = concurrency;
-            endpoint.UseFilter(new TimingFilter(() => recorder));
+            endpoint.UseFilter(new TimingFilter(() => recorder, progress));
             if (variant.Inbox)
             {
                 endpoint.UseIdempotentInbox<BenchDbContext>(context, o => o.Retry = r => r.Immediate(1));
@@ -158,8 +185,14 @@ public static class ConsumeScenario
         });
 
         await handle.Ready;
+        if (progress.Gated)
+        {
+            await PreloadAsync(services, queue, count, operations);
+        }
+
         var cpu = new CpuMeter();
         var clock = Stopwatch.StartNew();
+        progress.OpenGate();
         if (endToEnd)
         {
             await PreloadAsync(services, queue, count, operations, stamp: true);
@@ -201,10 +234,13 @@ public static class ConsumeScenario
         return Enumerable.Range(1, count).Select(i => BenchSql.OperationId("c", i)).ToArray();
     }
 
-    private static async Task TruncateAsync(IServiceProvider services)
+    private static async Task ClearAsync(IServiceProvider services, string[] tables)
     {
         await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<BenchDbContext>().Database
-            .ExecuteSqlRawAsync("TRUNCATE bench_rows, inbox_entries, inbox_operations");
+        var database = scope.ServiceProvider.GetRequiredService<BenchDbContext>().Database;
+        var sql = database.IsNpgsql()
+            ? "TRUNCATE " + string.Join(", ", tables)
+            : string.Join("; ", tables.Select(table => "DELETE FROM " + table));
+        await database.ExecuteSqlRawAsync(sql);
     }
 }

@@ -38,7 +38,7 @@ public static class GrowthScenario
         {
             await AcceptScenario.LoadAsync("warm", (i, _, run) => api.PostAsync("/accept", $"{run}-{i}"), 16, options.Warmup, $"warm{warm}", rabbit.AmqpUri);
             await AcceptScenario.LoadAsync("warm", (i, _, _) => api.PostAsync("/accept", $"warm0-{i % 500}"), 16, options.Warmup, "warm", rabbit.AmqpUri);
-            await ConsumeScenario.RunOnceAsync(consumer.Services, database.ConnectionString, transactional, 32, options.Warmup, keepTables: true);
+            await ConsumeScenario.RunOnceAsync(consumer.Services, transactional, 32, options.Warmup, keepTables: true);
         }
 
         var rows = new List<(int Size, Result Accept, Result Replay, Result Consume)>();
@@ -66,7 +66,7 @@ public static class GrowthScenario
                 replays.Add(size == 0
                     ? await AcceptScenario.LoadAsync($"replay at {size:N0}", (i, _, _) => api.PostAsync("/accept", $"{run}-{i % 1000}"), 16, count, "r0", rabbit.AmqpUri)
                     : await AcceptScenario.LoadAsync($"replay at {size:N0}", (i, _, _) => api.PostAsync("/accept", $"grow-{1 + i % replayKeys}"), 16, count, "r", rabbit.AmqpUri));
-                consumes.Add(await ConsumeScenario.RunOnceAsync(consumer.Services, database.ConnectionString, transactional, 32, count, keepTables: true));
+                consumes.Add(await ConsumeScenario.RunOnceAsync(consumer.Services, transactional, 32, count, keepTables: true));
             }
 
             var accept = MedianRun(accepts);
