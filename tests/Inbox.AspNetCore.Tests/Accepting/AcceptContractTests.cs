@@ -391,16 +391,20 @@ public abstract class AcceptContractTests
     }
 
     [Fact]
-    public async Task Get_and_delete_ignore_the_key_header()
+    public async Task Get_head_and_delete_ignore_the_key_header()
     {
         await using var api = await StartAsync();
         var get = new HttpRequestMessage(HttpMethod.Get, "/mixed");
         get.Headers.TryAddWithoutValidation("Idempotency-Key", "has space");
+        var head = new HttpRequestMessage(HttpMethod.Head, "/mixed");
+        head.Headers.TryAddWithoutValidation("Idempotency-Key", ["key-1", "key-2"]);
         var delete = new HttpRequestMessage(HttpMethod.Delete, "/mixed");
         delete.Headers.TryAddWithoutValidation("Idempotency-Key", "");
 
         Assert.Equal(HttpStatusCode.OK, (await api.Client.SendAsync(get)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.Client.SendAsync(head)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await api.Client.SendAsync(delete)).StatusCode);
+        Assert.Empty(await api.OperationsAsync());
     }
 
     [Fact]
@@ -469,6 +473,49 @@ public abstract class AcceptContractTests
         Assert.Equal(afterExpiry.Headers.Location!.OriginalString, $"/operations/{row.Id}");
         Assert.Equal(2, api.Publisher.Published.Count);
         Assert.Equal(HttpStatusCode.NotFound, (await api.Client.SendAsync(Http.Get(firstLocation))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Policy_retention_sets_when_the_key_expires()
+    {
+        await using var api = await StartAsync();
+        var first = await api.Client.SendAsync(Http.Post("/short-claims", Http.ValidClaim, key: "key-1"));
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero), Assert.Single(await api.OperationsAsync()).ExpiresAt);
+
+        api.FakeTime.Advance(TimeSpan.FromMinutes(59));
+        var inside = await api.Client.SendAsync(Http.Post("/short-claims", Http.ValidClaim, key: "key-1"));
+        api.FakeTime.Advance(TimeSpan.FromMinutes(1));
+        var after = await api.Client.SendAsync(Http.Post("/short-claims", Http.ValidClaim, key: "key-1"));
+
+        Assert.Equal("true", inside.Header("Idempotent-Replayed"));
+        Assert.Equal(HttpStatusCode.Accepted, after.StatusCode);
+        Assert.Null(after.Header("Idempotent-Replayed"));
+        Assert.NotEqual(first.Headers.Location, after.Headers.Location);
+        Assert.Equal(2, api.Publisher.Published.Count);
+    }
+
+    [Theory]
+    [InlineData("PUT")]
+    [InlineData("PATCH")]
+    public async Task Put_and_patch_follow_the_contract_like_post(string method)
+    {
+        await using var api = await StartAsync();
+        HttpRequestMessage Send(string body)
+        {
+            var request = Http.Post("/put-claims", body, key: "key-1");
+            request.Method = new HttpMethod(method);
+            return request;
+        }
+
+        var first = await api.Client.SendAsync(Send(Http.ValidClaim));
+        var retry = await api.Client.SendAsync(Send(Http.ValidClaim));
+        var other = await api.Client.SendAsync(Send("""{"patientId": "pat_9", "amountCents": 1}"""));
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal("true", retry.Header("Idempotent-Replayed"));
+        Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await retry.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+        Assert.Single(api.Publisher.Published);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Inbox.AspNetCore.Tests.Support;
 using Inbox.EntityFrameworkCore.Model;
 using Inbox.Operations;
 using Inbox.Testing;
+using Microsoft.EntityFrameworkCore;
 
 namespace Inbox.AspNetCore.Tests.Accepting;
 
@@ -66,6 +67,45 @@ public abstract class InUseTests
 public sealed class PostgresInUseTests : InUseTests
 {
     protected override DatabaseKind Kind => DatabaseKind.PostgreSql;
+
+    // PostgreSQL only: its pg_stat_activity shows the second request waiting on the first one's row, so the test
+    // can prove it waited rather than arrived after the commit.
+    [Fact]
+    public async Task Acceptance_waits_on_an_uncommitted_first_request_and_replays_it_once_committed()
+    {
+        await using var api = await TestApi.StartAsync(
+            await TestDatabase.CreateAsync(Kind),
+            options => options.InUseTimeout = TimeSpan.FromSeconds(30),
+            time: TimeProvider.System);
+        var template = await api.Client.SendAsync(Http.Post("/claims", Http.ValidClaim, key: "template"));
+        var accepted = Assert.Single(await api.OperationsAsync());
+
+        await using var holder = api.CreateDbContext();
+        await using var transaction = await holder.Database.BeginTransactionAsync();
+        accepted.Id = RandomIds.NewOperationId();
+        accepted.IdempotencyKey = "key-1";
+        holder.Add(accepted);
+        await holder.SaveChangesAsync();
+
+        var waiting = api.Client.SendAsync(Http.Post("/claims", Http.ValidClaim, key: "key-1"));
+        await Eventually.TrueAsync("the second acceptance to wait on the first one's row", async () =>
+        {
+            await using var probe = api.CreateDbContext();
+            var waiters = await probe.Database
+                .SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+                .SingleAsync();
+            return waiters > 0;
+        });
+        Assert.False(waiting.IsCompleted);
+        await transaction.CommitAsync();
+        var response = await waiting;
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("true", response.Header("Idempotent-Replayed"));
+        Assert.Equal(await template.Content.ReadAsByteArrayAsync(), await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(2, (await api.OperationsAsync()).Count);
+        Assert.Single(api.Publisher.Published);
+    }
 }
 
 public sealed class SqliteInUseTests : InUseTests

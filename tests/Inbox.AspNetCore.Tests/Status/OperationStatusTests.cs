@@ -56,6 +56,24 @@ public abstract class OperationStatusTests
     }
 
     [Fact]
+    public async Task Processing_operation_reads_processing_with_retry_after_and_no_result()
+    {
+        await using var api = await StartAsync();
+        var location = await AcceptAsync(api);
+        await SetOutcomeAsync(api, location, OperationStatus.Processing, result: null);
+
+        var response = await api.Client.SendAsync(Http.Get(location));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("1", response.Header("Retry-After"));
+        var data = (await response.JsonAsync()).GetProperty("data");
+        Assert.Equal("processing", data.GetProperty("status").GetString());
+        Assert.Equal("2026-11-23T09:00:03.000Z", data.GetProperty("updated_at").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, data.GetProperty("result").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, data.GetProperty("error").ValueKind);
+    }
+
+    [Fact]
     public async Task Succeeded_operation_shows_its_result_and_the_same_data_on_every_read()
     {
         await using var api = await StartAsync();

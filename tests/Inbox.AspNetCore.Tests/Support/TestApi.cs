@@ -63,6 +63,7 @@ public sealed class TestApi : IAsyncDisposable
             {
                 options.AddPolicy("uuid", policy => policy.RequireUuid = true);
                 options.AddPolicy("required", policy => policy.RequireKey = true);
+                options.AddPolicy("short", policy => policy.Retention = TimeSpan.FromHours(1));
                 configure?.Invoke(options);
             })
             .UseEntityFrameworkCore<TestDbContext>(store =>
@@ -89,9 +90,11 @@ public sealed class TestApi : IAsyncDisposable
         app.MapPost("/other-claims", SubmitClaimHandler).WithIdempotency();
         app.MapPost("/uuid-claims", SubmitClaimHandler).WithIdempotency("uuid");
         app.MapPost("/required-claims", SubmitClaimHandler).WithIdempotency("required");
+        app.MapPost("/short-claims", SubmitClaimHandler).WithIdempotency("short");
+        app.MapMethods("/put-claims", ["PUT", "PATCH"], SubmitClaimHandler).WithIdempotency();
         app.MapPost("/secure-claims", SubmitClaimHandler).WithIdempotency().RequireAuthorization();
         app.MapPost("/raw", (HttpRequest request) => InboxResults.Accept(new SubmitClaim("raw", 1))).WithIdempotency();
-        app.MapMethods("/mixed", ["GET", "DELETE"], () => Results.Ok("untouched")).WithIdempotency();
+        app.MapMethods("/mixed", ["GET", "HEAD", "DELETE"], () => Results.Ok("untouched")).WithIdempotency();
         app.MapPost("/plain", () => Results.Ok("untouched"));
         app.MapControllers();
         app.MapOperationStatus("/operations/{id}");

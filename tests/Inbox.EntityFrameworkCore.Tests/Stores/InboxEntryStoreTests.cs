@@ -201,6 +201,36 @@ public abstract class InboxEntryStoreTests
         await using var check = fixture.CreateDbContext();
         Assert.Equal("op:live", (await check.Set<InboxEntry>().SingleAsync()).MessageKey);
     }
+
+    [SkippableFact]
+    public async Task Concurrent_sweepers_delete_each_expired_entry_once()
+    {
+        await using var fixture = await StoreFixture.CreateAsync(Kind);
+        for (var i = 0; i < 60; i++)
+        {
+            await using var db = fixture.CreateDbContext();
+            await InboxEntryStore.ClaimAsync(db, Request(key: "op:" + i), default);
+        }
+
+        var sweep = Now.AddHours(26);
+        var sweepers = Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        {
+            var total = 0;
+            int deleted;
+            do
+            {
+                deleted = await fixture.WithStoreAsync(store => store.DeleteExpiredInboxEntriesAsync(sweep, 7, default).AsTask());
+                total += deleted;
+            }
+            while (deleted > 0);
+
+            return total;
+        })).ToArray();
+
+        Assert.Equal(60, (await Task.WhenAll(sweepers)).Sum());
+        await using var check = fixture.CreateDbContext();
+        Assert.Equal(0, await check.Set<InboxEntry>().CountAsync());
+    }
 }
 
 public sealed class PostgresInboxEntryStoreTests : InboxEntryStoreTests

@@ -26,6 +26,7 @@ public sealed class InboxConfigurationTests
             (await host.EntriesAsync()).Any(e => e.Consumer == "claims-audit" && e.Status == OperationStatus.Succeeded));
         var entry = Assert.Single(await host.EntriesAsync());
         Assert.Contains("clm_", entry.Result);
+        Assert.Equal(InboxMode.Leased, Assert.Single(effects.ClaimModes));
         Assert.Equal(OperationStatus.Accepted, (await host.OperationAsync(publication.OperationId))!.Status);
         Assert.Single(await host.ClaimsAsync());
     }

@@ -19,6 +19,51 @@ public sealed class LeasedInboxTests
         options.Retry = r => r.Immediate(1);
     }
 
+    private static readonly string WebhookConsumerName = typeof(WebhookConsumer).FullName!;
+
+    private static string DownstreamKeyOf(string operationId) =>
+        RandomIds.Derive("dk_", $"{WebhookConsumerName}\nop:{operationId}\nwebhook");
+
+    /// <summary>
+    /// Writes the entry of a delivery (<paramref name="token"/>) that claimed a new operation's message and holds its
+    /// lease for <paramref name="lease"/> from now, then publishes that message; returns the operation id.
+    /// </summary>
+    private static async Task<string> PublishWhileAnotherDeliveryHoldsTheLeaseAsync(InboxHost host, string token, TimeSpan lease)
+    {
+        var publication = await host.SubmitAsync(new FireWebhook("warm"));
+        await host.OperationWhenAsync(publication.OperationId, OperationStatus.Succeeded);
+        var operationId = RandomIds.NewOperationId();
+        await using (var db = host.CreateDbContext())
+        {
+            var now = DateTimeOffset.UtcNow;
+            db.Add(new InboxEntry
+            {
+                Consumer = WebhookConsumerName,
+                MessageKey = "op:" + operationId,
+                Status = OperationStatus.Processing,
+                OperationId = operationId,
+                ClaimToken = token,
+                Attempt = 1,
+                LeaseExpiresAt = now + lease,
+                CreatedAt = now,
+                UpdatedAt = now,
+                ExpiresAt = now.AddHours(1),
+            });
+            await db.SaveChangesAsync();
+        }
+
+        await host.PublishAsync(new Inbox.Publishing.OperationPublication
+        {
+            OperationId = operationId,
+            Scope = publication.Scope,
+            IdempotencyKey = token,
+            ExpiresAt = publication.ExpiresAt,
+            Message = new FireWebhook("letter.sent"),
+            MessageType = typeof(FireWebhook),
+        });
+        return operationId;
+    }
+
     [Fact]
     public async Task Duplicates_of_a_finished_operation_are_skipped_and_the_downstream_is_called_once()
     {
@@ -43,6 +88,15 @@ public sealed class LeasedInboxTests
         var entry = Assert.Single(await host.EntriesAsync());
         Assert.Equal(OperationStatus.Succeeded, entry.Status);
         Assert.Null(entry.LeaseExpiresAt);
+
+        // Another effect name of the same message, and the same effect of another operation, get other keys.
+        var auditKey = result.RootElement.GetProperty("audit_key").GetString();
+        Assert.StartsWith("dk_", auditKey);
+        Assert.NotEqual(key, auditKey);
+        var other = await host.SubmitAsync(new FireWebhook("claim.updated"));
+        using var otherResult = JsonDocument.Parse((await host.OperationWhenAsync(other.OperationId, OperationStatus.Succeeded)).Result!);
+        Assert.DoesNotContain(otherResult.RootElement.GetProperty("webhook_id").GetString(), new[] { key, auditKey });
+        Assert.NotEqual(auditKey, otherResult.RootElement.GetProperty("audit_key").GetString());
     }
 
     [Fact]
@@ -101,39 +155,8 @@ public sealed class LeasedInboxTests
         await using var host = await InboxHost.StartAsync(database, rabbit, effects, ShortLeases);
 
         // A process claimed the message, called out and died: its entry holds a lease that nobody will release.
-        var operationId = RandomIds.NewOperationId();
-        var publication = await host.SubmitAsync(new FireWebhook("letter.sent"));
-        await host.OperationWhenAsync(publication.OperationId, OperationStatus.Succeeded);
-        var consumer = typeof(WebhookConsumer).FullName!;
-        var deadKey = RandomIds.Derive("dk_", $"{consumer}\nop:{operationId}\nwebhook");
-        await using (var db = host.CreateDbContext())
-        {
-            var now = DateTimeOffset.UtcNow;
-            db.Add(new InboxEntry
-            {
-                Consumer = consumer,
-                MessageKey = "op:" + operationId,
-                Status = OperationStatus.Processing,
-                OperationId = operationId,
-                ClaimToken = "dead-process",
-                Attempt = 1,
-                LeaseExpiresAt = now.AddSeconds(1.5),
-                CreatedAt = now,
-                UpdatedAt = now,
-                ExpiresAt = now.AddHours(1),
-            });
-            await db.SaveChangesAsync();
-        }
-
-        await host.PublishAsync(new Inbox.Publishing.OperationPublication
-        {
-            OperationId = operationId,
-            Scope = publication.Scope,
-            IdempotencyKey = "abandoned",
-            ExpiresAt = publication.ExpiresAt,
-            Message = new FireWebhook("letter.sent"),
-            MessageType = typeof(FireWebhook),
-        });
+        var operationId = await PublishWhileAnotherDeliveryHoldsTheLeaseAsync(host, "dead-process", TimeSpan.FromSeconds(1.5));
+        var deadKey = DownstreamKeyOf(operationId);
 
         await Eventually.TrueAsync("the delivery to wait on the dead lease", () => Task.FromResult(host.Metrics.Deferred == 1));
         Assert.False(effects.DownstreamCalls.ContainsKey(deadKey));
@@ -142,6 +165,60 @@ public sealed class LeasedInboxTests
             (await host.EntriesAsync()).Any(e => e.MessageKey == "op:" + operationId && e.Status == OperationStatus.Succeeded));
         Assert.Equal(1, effects.DownstreamCalls[deadKey]);
         Assert.Equal(1, host.Metrics.Takeovers);
+    }
+
+    [Fact]
+    public async Task Delivery_that_outwaits_its_limit_on_a_live_lease_is_retried_never_recorded_as_failed_and_runs_once_redriven()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        var effects = new TestEffects();
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects, options =>
+        {
+            ShortLeases(options);
+            options.LeaseWaitLimit = TimeSpan.FromMilliseconds(300);
+        });
+
+        // Another delivery holds a lease far longer than this one is willing to wait.
+        var operationId = await PublishWhileAnotherDeliveryHoldsTheLeaseAsync(host, "holder", TimeSpan.FromMinutes(10));
+        var key = DownstreamKeyOf(operationId);
+
+        await using (var connection = await new RabbitMQ.Client.ConnectionFactory { Uri = rabbit.AmqpUri }.CreateConnectionAsync())
+        {
+            await Eventually.TrueAsync("the delivery to give up into webhook_error", async () =>
+            {
+                // A passive declare of a queue not yet created closes its channel: one channel per probe.
+                await using var channel = await connection.CreateChannelAsync();
+                try
+                {
+                    return (await channel.QueueDeclarePassiveAsync("webhook_error")).MessageCount == 1;
+                }
+                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+                {
+                    return false;
+                }
+            });
+        }
+
+        Assert.True(host.Metrics.Deferred >= 1);
+        Assert.Equal(0, host.Metrics.FailuresRecorded);
+        Assert.False(effects.DownstreamCalls.ContainsKey(key));
+        var held = Assert.Single(await host.EntriesAsync(), e => e.OperationId == operationId);
+        Assert.Equal(("holder", OperationStatus.Processing), (held.ClaimToken, held.Status));
+
+        // The holder went away; the operator redrives the message, which takes over with the same key.
+        await using (var db = host.CreateDbContext())
+        {
+            await db.Set<InboxEntry>().Where(e => e.OperationId == operationId)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1)));
+        }
+
+        await RabbitMqRedrive.MoveErrorsBackAsync(rabbit, "webhook", expected: 1);
+        await Eventually.TrueAsync("the redriven delivery to take over and finish", async () =>
+            (await host.EntriesAsync()).Any(e => e.OperationId == operationId && e.Status == OperationStatus.Succeeded));
+        Assert.Equal(1, effects.DownstreamCalls[key]);
+        Assert.Equal(1, host.Metrics.Takeovers);
+        Assert.Equal(0, host.Metrics.FailuresRecorded);
     }
 
     [Fact]

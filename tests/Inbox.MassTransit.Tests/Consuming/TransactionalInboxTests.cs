@@ -176,6 +176,70 @@ public sealed class TransactionalInboxTests
     }
 
     [Fact]
+    public async Task Message_with_a_key_but_no_operation_is_deduplicated_on_its_scope_and_key()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        var effects = new TestEffects();
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects);
+        var bus = host.Services.GetRequiredService<global::MassTransit.IBus>();
+
+        // Three publishes of one key in one scope, each with its own MessageId (a producer that retried without
+        // the HTTP side); then the same key in another tenant's scope, which is another message.
+        foreach (var (text, tenant) in new[] { ("org a", "org_a"), ("org a", "org_a"), ("org a", "org_a"), ("org b", "org_b") })
+        {
+            await bus.Publish(new RecordNote(text), context =>
+            {
+                context.MessageId = NewId.NextGuid();
+                context.Headers.Set(Inbox.Publishing.OperationHeaders.IdempotencyKey, "key-1");
+                context.Headers.Set(Inbox.Publishing.OperationHeaders.Tenant, tenant);
+                context.Headers.Set(Inbox.Publishing.OperationHeaders.Endpoint, "POST /notes");
+            });
+        }
+
+        await Eventually.TrueAsync("two notes and two duplicates", () =>
+            Task.FromResult(host.Metrics.Consumed == 2 && host.Metrics.DuplicatesSkipped == 2));
+        await using var db = host.CreateDbContext();
+        Assert.Equal(["org a", "org b"], db.Notes.Select(n => n.Text).OrderBy(t => t).ToArray());
+        var entries = await host.EntriesAsync();
+        Assert.Equal(2, entries.Count);
+        Assert.All(entries, e => Assert.StartsWith("key:", e.MessageKey));
+        Assert.All(entries, e => Assert.Null(e.OperationId));
+        Assert.NotEqual(entries[0].MessageKey, entries[1].MessageKey);
+    }
+
+    [Fact]
+    public async Task Each_delivery_is_an_inbox_consume_activity_tagged_with_its_consumer_mode_key_and_outcome()
+    {
+        var stopped = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == Inbox.Diagnostics.InboxDiagnostics.Name,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) =>
+                System.Diagnostics.ActivitySamplingResult.AllData,
+            ActivityStopped = stopped.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        var effects = new TestEffects();
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects);
+
+        var publication = await host.SubmitAsync(new SubmitClaim("pat_1"));
+        await host.OperationWhenAsync(publication.OperationId, OperationStatus.Succeeded);
+        await host.PublishAsync(publication);
+
+        // Other tests run alongside and share the source: keep this operation's activities only.
+        var mine = await Eventually.ReturnsAsync("two inbox.consume activities for the operation",
+            () => Task.FromResult(stopped.Where(a => a.OperationName == "inbox.consume" &&
+                (string?)a.GetTagItem("inbox.message_key") == "op:" + publication.OperationId).ToArray()),
+            activities => activities.Length == 2);
+        Assert.All(mine, a => Assert.Equal(typeof(ClaimConsumer).FullName, a.GetTagItem("inbox.consumer")));
+        Assert.All(mine, a => Assert.Equal("Transactional", a.GetTagItem("inbox.mode")));
+        Assert.Equal(["consumed", "duplicate"], mine.Select(a => (string)a.GetTagItem("inbox.outcome")!).Order().ToArray());
+    }
+
+    [Fact]
     public async Task Fresh_message_costs_one_transaction_and_three_commands()
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);

@@ -9,6 +9,7 @@ public sealed class ClaimConsumer(WorkerDbContext db, TestEffects effects) : ICo
     {
         var delivery = context.GetInboxDelivery();
         effects.Invoked(delivery.OperationId ?? context.MessageId.ToString()!);
+        effects.ClaimModes.Enqueue(delivery.Mode);
 
         var claim = new ClaimRecord { Id = Guid.NewGuid(), OperationId = delivery.OperationId, PatientId = context.Message.PatientId };
         db.Claims.Add(claim);
@@ -44,7 +45,7 @@ public sealed class WebhookConsumer(TestEffects effects) : IConsumer<FireWebhook
             throw new HttpRequestException("The subscriber answered 503 (test).");
         }
 
-        context.SetOperationResult(new { webhook_id = webhookId, takeover = delivery.IsTakeover });
+        context.SetOperationResult(new { webhook_id = webhookId, audit_key = context.GetDownstreamKey("audit"), takeover = delivery.IsTakeover });
     }
 }
 

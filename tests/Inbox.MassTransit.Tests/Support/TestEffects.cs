@@ -12,6 +12,9 @@ public sealed class TestEffects
 
     public ConcurrentDictionary<string, int> DownstreamCalls { get; } = new();
 
+    /// <summary>The inbox mode each claim consumer invocation ran under.</summary>
+    public ConcurrentQueue<InboxMode> ClaimModes { get; } = new();
+
     /// <summary>How many more attempts throw after writing (transient failure).</summary>
     public int TransientFailuresLeft;
 
