@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using Inbox.AspNetCore.Tests.Support;
 using Inbox.EntityFrameworkCore.Model;
 using Inbox.Operations;
@@ -374,6 +375,35 @@ public abstract class AcceptContractTests
         Assert.Equal("request_body_too_large", (await response.ErrorAsync()).Code);
         Assert.Empty(await api.OperationsAsync());
         Assert.Empty(api.Publisher.Published);
+    }
+
+    [Fact]
+    public async Task Body_over_the_limit_without_a_content_length_is_413_and_nothing_is_stored()
+    {
+        await using var api = await StartAsync(options => options.MaxBodySize = 64);
+        var request = Http.Post("/claims", json: null, key: "key-1");
+        request.Content = new UnsizedContent(Encoding.UTF8.GetBytes($$"""{"patientId": "{{new string('p', 100)}}", "amountCents": 1}"""));
+        request.Content.Headers.ContentType = new("application/json");
+
+        var response = await api.Client.SendAsync(request);
+
+        Assert.Null(request.Content.Headers.ContentLength);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("request_body_too_large", (await response.ErrorAsync()).Code);
+        Assert.Empty(await api.OperationsAsync());
+        Assert.Empty(api.Publisher.Published);
+    }
+
+    /// <summary>A body whose length is not known up front, as a streamed (chunked) upload sends it.</summary>
+    private sealed class UnsizedContent(byte[] bytes) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(bytes).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 
     [Fact]

@@ -240,6 +240,35 @@ public sealed class TransactionalInboxTests
     }
 
     [Fact]
+    public async Task Two_consumers_of_one_message_each_keep_their_own_entry_and_run_once()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        var effects = new TestEffects();
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects,
+            inbox => inbox.Consumer<ClaimAuditConsumer>(InboxMode.Transactional, completesOperation: false),
+            consumers: bus => bus.AddConsumer<ClaimAuditConsumer>());
+
+        var publication = await host.SubmitAsync(new SubmitClaim("pat_1"));
+        var succeeded = await host.OperationWhenAsync(publication.OperationId, OperationStatus.Succeeded);
+        await host.PublishAsync(publication);
+
+        await Eventually.TrueAsync("each consumer to run once and skip its duplicate", () =>
+            Task.FromResult(host.Metrics.Consumed == 2 && host.Metrics.DuplicatesSkipped == 2));
+        var entries = await host.EntriesAsync();
+        Assert.All(entries, e => Assert.Equal("op:" + publication.OperationId, e.MessageKey));
+        Assert.Equal(
+            new[] { typeof(ClaimAuditConsumer).FullName, typeof(ClaimConsumer).FullName },
+            entries.Select(e => e.Consumer).Order().ToArray());
+        Assert.Equal(1, effects.Invocations[publication.OperationId]);
+        Assert.Equal(1, effects.Invocations["audit:" + publication.OperationId]);
+        Assert.Single(await host.ClaimsAsync());
+        await using var db = host.CreateDbContext();
+        Assert.Equal(["audited pat_1"], db.Notes.Select(n => n.Text).ToArray());
+        Assert.Contains("clm_", succeeded.Result);
+    }
+
+    [Fact]
     public async Task Fresh_message_costs_one_transaction_and_three_commands()
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);

@@ -29,6 +29,17 @@ public sealed class ClaimConsumer(WorkerDbContext db, TestEffects effects) : ICo
     }
 }
 
+/// <summary>A second consumer of the claim message: its own inbox entry; the operation is left to <see cref="ClaimConsumer"/>.</summary>
+public sealed class ClaimAuditConsumer(WorkerDbContext db, TestEffects effects) : IConsumer<SubmitClaim>
+{
+    public async Task Consume(ConsumeContext<SubmitClaim> context)
+    {
+        effects.Invoked("audit:" + context.GetInboxDelivery().OperationId);
+        db.Notes.Add(new NoteRecord { Id = Guid.NewGuid(), Text = "audited " + context.Message.PatientId });
+        await db.SaveChangesAsync(context.CancellationToken);
+    }
+}
+
 /// <summary>Leased: its effect is a call to a downstream that deduplicates on the downstream key.</summary>
 [IdempotentConsumer(InboxMode.Leased)]
 public sealed class WebhookConsumer(TestEffects effects) : IConsumer<FireWebhook>

@@ -39,7 +39,8 @@ public sealed class InboxHost : IAsyncDisposable
         RabbitMqVirtualHost? rabbit,
         TestEffects effects,
         Action<IdempotentInboxOptions>? inbox = null,
-        Action<IRabbitMqBusFactoryConfigurator>? rabbitBus = null)
+        Action<IRabbitMqBusFactoryConfigurator>? rabbitBus = null,
+        Action<IBusRegistrationConfigurator>? consumers = null)
     {
         await database.CreateSchemaAsync<WorkerDbContext>(options => new WorkerDbContext(options));
 
@@ -67,6 +68,7 @@ public sealed class InboxHost : IAsyncDisposable
             bus.AddConsumer<ClaimConsumer>();
             bus.AddConsumer<WebhookConsumer>();
             bus.AddConsumer<NoteConsumer>();
+            consumers?.Invoke(bus);
             if (rabbit is null)
             {
                 bus.UsingInMemory((context, cfg) =>
