@@ -27,6 +27,9 @@ else
   export INBOX_TEST_RABBITMQ_MANAGEMENT="${INBOX_TEST_RABBITMQ_MANAGEMENT:-http://127.0.0.1:15672/}"
 fi
 
+# The test hosts, chaos stack and benchmarks send MassTransit's anonymous usage report nowhere.
+export MASSTRANSIT_USAGE_TELEMETRY="${MASSTRANSIT_USAGE_TELEMETRY:-false}"
+
 results="$root/artifacts/test-results"
 rm -rf "$results"
 mkdir -p "$results"

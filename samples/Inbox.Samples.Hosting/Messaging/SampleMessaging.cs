@@ -37,6 +37,9 @@ public static class SampleMessaging
 
         services.AddMassTransit(bus =>
         {
+            // MassTransit 8.4+ reports anonymous usage to masstransit.io by default; a sample that handles patient
+            // data sends nothing anywhere unasked (Messaging:UsageTelemetry=true turns it back on).
+            bus.ConfigureUsageTelemetryOptions(options => options.Enabled = configuration.GetValue("Messaging:UsageTelemetry", false));
             bus.SetKebabCaseEndpointNameFormatter();
             if (consume)
             {
