@@ -15,11 +15,11 @@ public abstract class InUseTests
 {
     protected abstract DatabaseKind Kind { get; }
 
-    [Fact]
+    [SkippableFact]
     public async Task Acceptance_blocked_past_the_timeout_is_409_in_use_with_retry_after_and_succeeds_afterwards()
     {
         await using var api = await TestApi.StartAsync(
-            await TestDatabase.CreateAsync(Kind),
+            await ContractDatabase.CreateAsync(Kind),
             options => options.InUseTimeout = TimeSpan.FromMilliseconds(500),
             time: TimeProvider.System);
 
@@ -70,11 +70,11 @@ public sealed class PostgresInUseTests : InUseTests
 
     // PostgreSQL only: its pg_stat_activity shows the second request waiting on the first one's row, so the test
     // can prove it waited rather than arrived after the commit.
-    [Fact]
+    [SkippableFact]
     public async Task Acceptance_waits_on_an_uncommitted_first_request_and_replays_it_once_committed()
     {
         await using var api = await TestApi.StartAsync(
-            await TestDatabase.CreateAsync(Kind),
+            await ContractDatabase.CreateAsync(Kind),
             options => options.InUseTimeout = TimeSpan.FromSeconds(30),
             time: TimeProvider.System);
         var template = await api.Client.SendAsync(Http.Post("/claims", Http.ValidClaim, key: "template"));
@@ -111,4 +111,9 @@ public sealed class PostgresInUseTests : InUseTests
 public sealed class SqliteInUseTests : InUseTests
 {
     protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+}
+
+public sealed class SqlServerInUseTests : InUseTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.SqlServer;
 }
