@@ -213,21 +213,7 @@ public abstract class InboxEntryStoreTests
         }
 
         var sweep = Now.AddHours(26);
-        var sweepers = Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
-        {
-            var total = 0;
-            int deleted;
-            do
-            {
-                deleted = await fixture.WithStoreAsync(store => store.DeleteExpiredInboxEntriesAsync(sweep, 7, default).AsTask());
-                total += deleted;
-            }
-            while (deleted > 0);
-
-            return total;
-        })).ToArray();
-
-        Assert.Equal(60, (await Task.WhenAll(sweepers)).Sum());
+        Assert.Equal(60, await fixture.SweepConcurrentlyAsync(3, store => store.DeleteExpiredInboxEntriesAsync(sweep, 7, default)));
         await using var check = fixture.CreateDbContext();
         Assert.Equal(0, await check.Set<InboxEntry>().CountAsync());
     }

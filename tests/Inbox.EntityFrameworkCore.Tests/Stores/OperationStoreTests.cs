@@ -212,21 +212,7 @@ public abstract class OperationStoreTests
         }
 
         var now = StoreFixture.Start.AddHours(2);
-        var sweepers = Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
-        {
-            var total = 0;
-            int deleted;
-            do
-            {
-                deleted = await fixture.WithStoreAsync(store => store.DeleteExpiredOperationsAsync(now, 7, default).AsTask());
-                total += deleted;
-            }
-            while (deleted > 0);
-
-            return total;
-        })).ToArray();
-
-        Assert.Equal(60, (await Task.WhenAll(sweepers)).Sum());
+        Assert.Equal(60, await fixture.SweepConcurrentlyAsync(3, store => store.DeleteExpiredOperationsAsync(now, 7, default)));
         await using var db = fixture.CreateDbContext();
         Assert.Equal(0, await db.Set<InboxOperation>().CountAsync());
     }

@@ -43,6 +43,28 @@ internal sealed class StoreFixture : IAsyncDisposable
         return await action(new EntityFrameworkOperationStore<StoreDbContext>(db, Microsoft.Extensions.Options.Options.Create(Options)));
     }
 
+    /// <summary>
+    /// Runs <paramref name="sweepers"/> sweepers at once, each deleting batches with <paramref name="deleteBatch"/>
+    /// until a batch comes back empty; returns how many rows they deleted between them.
+    /// </summary>
+    public async Task<int> SweepConcurrentlyAsync(int sweepers, Func<EntityFrameworkOperationStore<StoreDbContext>, ValueTask<int>> deleteBatch)
+    {
+        var totals = await Task.WhenAll(Enumerable.Range(0, sweepers).Select(_ => Task.Run(async () =>
+        {
+            var total = 0;
+            int deleted;
+            do
+            {
+                deleted = await WithStoreAsync(store => deleteBatch(store).AsTask());
+                total += deleted;
+            }
+            while (deleted > 0);
+
+            return total;
+        })));
+        return totals.Sum();
+    }
+
     public static NewOperation NewOperation(
         string? key = "key-1", string tenant = "org_a", string endpoint = "POST /claims", DateTimeOffset? at = null, byte fingerprint = 1, TimeSpan? retention = null)
     {
