@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace Inbox.AspNetCore.Accepting;
 
@@ -26,7 +25,8 @@ internal sealed class IdempotencyMiddleware(
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var metadata = context.GetEndpoint()?.Metadata.GetMetadata<IIdempotentMetadata>();
+        var routeEndpoint = context.GetEndpoint();
+        var metadata = routeEndpoint?.Metadata.GetMetadata<IIdempotentMetadata>();
         if (metadata is null || !AppliesTo(context.Request.Method))
         {
             await next(context).ConfigureAwait(false);
@@ -35,7 +35,7 @@ internal sealed class IdempotencyMiddleware(
 
         var settings = options.Value;
         var policy = settings.GetPolicy(metadata.PolicyName);
-        var routePattern = RoutePatternOf(context);
+        var routePattern = RoutePatternOf(routeEndpoint, context);
         var endpoint = $"{context.Request.Method} {routePattern}";
 
         var (key, keyError) = KeyHeaderReader.Read(context.Request.Headers, settings, policy);
@@ -77,7 +77,7 @@ internal sealed class IdempotencyMiddleware(
                 $"The tenant resolver returned a tenant of {tenant.Length} characters; at most {OperationScope.MaxTenantLength} fit the scope.");
         }
 
-        var fingerprint = RequestFingerprint.Compute(context.Request.Method, routePattern, body, IsJson(context.Request.ContentType));
+        var fingerprint = RequestFingerprint.Compute(context.Request.Method, routePattern, body, context.Request.HasJsonContentType());
         context.Features.Set<IIdempotencyFeature>(
             new IdempotencyFeature(key, new OperationScope(tenant, endpoint), fingerprint, policy));
 
@@ -85,9 +85,9 @@ internal sealed class IdempotencyMiddleware(
     }
 
     // Controllers' attribute routes have no leading slash; scopes read the same either way.
-    private static string RoutePatternOf(HttpContext context)
+    private static string RoutePatternOf(Endpoint? routeEndpoint, HttpContext context)
     {
-        var pattern = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? "/";
+        var pattern = (routeEndpoint as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? "/";
         return pattern.StartsWith('/') ? pattern : "/" + pattern;
     }
 
@@ -99,18 +99,6 @@ internal sealed class IdempotencyMiddleware(
         metrics.KeyRejected(endpoint);
         Log.KeyRejected(logger, endpoint, message);
         return writer.WriteErrorAsync(context, new InboxError(StatusCodes.Status400BadRequest, code, message));
-    }
-
-    private static bool IsJson(string? contentType)
-    {
-        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
-        {
-            return false;
-        }
-
-        var type = mediaType.MediaType;
-        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
-               type.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Reads the whole body, or returns <see langword="null"/> as soon as it exceeds <paramref name="limit"/>.</summary>

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using Inbox.AspNetCore.Diagnostics;
 using Inbox.AspNetCore.Responses;
 using Inbox.AspNetCore.Status;
@@ -73,7 +72,7 @@ internal sealed class OperationAcceptor(
             {
                 metrics.InUse(feature.Scope.Endpoint);
                 Log.InUse(logger, feature.Scope.Endpoint, settings.InUseTimeout);
-                context.Response.Headers.RetryAfter = Seconds(settings.RetryAfter);
+                context.Response.Headers.RetryAfter = RetryAfter.Seconds(settings.RetryAfter);
                 await writer.WriteErrorAsync(context, new InboxError(
                     StatusCodes.Status409Conflict,
                     InboxErrorCodes.IdempotencyKeyInUse,
@@ -123,7 +122,7 @@ internal sealed class OperationAcceptor(
             [
                 new("Location", statusUrl),
                 new(IdempotencyDefaults.OperationLocationHeaderName, statusUrl),
-                new("Retry-After", Seconds(settings.RetryAfter)),
+                new("Retry-After", RetryAfter.Seconds(settings.RetryAfter)),
                 new("Content-Type", writer.ContentType),
             ],
             body);
@@ -177,6 +176,4 @@ internal sealed class OperationAcceptor(
         await response.Body.WriteAsync(stored.Body, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static string Seconds(TimeSpan value) =>
-        Math.Max(1, (int)Math.Ceiling(value.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 }

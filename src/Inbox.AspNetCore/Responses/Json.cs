@@ -22,12 +22,18 @@ internal static class Json
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static void WriteAcceptance(Utf8JsonWriter writer, OperationAcceptance acceptance)
+    /// <summary>The acceptance resource; problem details carry the request id inside it, the envelope in <c>meta</c>.</summary>
+    public static void WriteAcceptance(Utf8JsonWriter writer, OperationAcceptance acceptance, bool withRequestId = false)
     {
         writer.WriteStartObject();
         writer.WriteString("id", acceptance.OperationId);
         writer.WriteString("status", "accepted");
         writer.WriteString("status_url", acceptance.StatusUrl);
+        if (withRequestId)
+        {
+            writer.WriteString("request_id", acceptance.RequestId);
+        }
+
         writer.WriteEndObject();
     }
 

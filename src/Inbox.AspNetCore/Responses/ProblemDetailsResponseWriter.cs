@@ -9,15 +9,8 @@ internal sealed class ProblemDetailsResponseWriter : IInboxResponseWriter
 {
     public string ContentType => "application/json; charset=utf-8";
 
-    public byte[] FormatAcceptance(OperationAcceptance acceptance) => Json.Write(writer =>
-    {
-        writer.WriteStartObject();
-        writer.WriteString("id", acceptance.OperationId);
-        writer.WriteString("status", "accepted");
-        writer.WriteString("status_url", acceptance.StatusUrl);
-        writer.WriteString("request_id", acceptance.RequestId);
-        writer.WriteEndObject();
-    });
+    public byte[] FormatAcceptance(OperationAcceptance acceptance) =>
+        Json.Write(writer => Json.WriteAcceptance(writer, acceptance, withRequestId: true));
 
     public byte[] FormatOperation(OperationRecord operation, string requestId) =>
         Json.Write(writer => Json.WriteOperation(writer, operation));

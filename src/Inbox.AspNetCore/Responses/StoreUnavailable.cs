@@ -1,4 +1,3 @@
-using System.Globalization;
 using Inbox.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -14,7 +13,7 @@ internal static class StoreUnavailable
     public static Task WriteAsync(HttpContext context, IInboxResponseWriter writer, IdempotencyOptions options, ILogger logger, Exception exception)
     {
         Log.StoreUnavailable(logger, exception);
-        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(options.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers.RetryAfter = RetryAfter.Seconds(options.RetryAfter);
         return writer.WriteErrorAsync(context, new InboxError(
             StatusCodes.Status503ServiceUnavailable,
             InboxErrorCodes.ServiceUnavailable,

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using Inbox.AspNetCore.Responses;
 using Inbox.Operations;
 using Inbox.Stores;
@@ -59,7 +58,7 @@ internal sealed class OperationStatusEndpoint(
         response.Headers.CacheControl = "no-store";
         if (!operation.Status.IsTerminal())
         {
-            response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(options.Value.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            response.Headers.RetryAfter = RetryAfter.Seconds(options.Value.RetryAfter);
         }
 
         response.ContentLength = body.Length;

@@ -127,12 +127,7 @@ public static class JsonCanonicalizer
 
     private static void WriteObject(JsonElement element, Utf8JsonWriter writer)
     {
-        var count = 0;
-        foreach (var _ in element.EnumerateObject())
-        {
-            count++;
-        }
-
+        var count = element.GetPropertyCount();
         var members = ArrayPool<Member>.Shared.Rent(count);
         try
         {

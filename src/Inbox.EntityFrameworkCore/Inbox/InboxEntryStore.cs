@@ -46,15 +46,9 @@ internal static class InboxEntryStore
     public static async Task<(OperationStatus Status, DateTimeOffset? LeaseExpiresAt)?> ReadStateAsync(
         DbContext db, string consumer, string messageKey, CancellationToken cancellationToken)
     {
-        var reader = await RawSql.ReadAsync(db, InboxEntrySql.For(db).ReadState, [consumer, messageKey], cancellationToken).ConfigureAwait(false);
-        await using var readerLease = reader.ConfigureAwait(false);
-        var row = reader.DbDataReader;
-        if (!await row.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        return ((OperationStatus)row.GetInt32(0), row.IsDBNull(1) ? null : row.GetFieldValue<DateTimeOffset>(1));
+        var entry = await ReadClaimAsync(db, InboxEntrySql.For(db).ReadClaim, [consumer, messageKey], claimToken: string.Empty, cancellationToken)
+            .ConfigureAwait(false);
+        return entry is { } found ? (found.Status, found.LeaseExpiresAt) : null;
     }
 
     /// <summary>Records the result of a transactional claim (inside its transaction) and completes the operation.</summary>

@@ -12,10 +12,14 @@ internal sealed class InboxEntrySql
 
     private InboxEntrySql(TableNames e, TableNames o, DatabaseProvider provider)
     {
-        Provider = provider;
         var entries = e.Table;
         var key = $"{e[nameof(InboxEntry.Consumer)]} = {{0}} AND {e[nameof(InboxEntry.MessageKey)]} = {{1}}";
         string C(string property) => e[property];
+
+        var claimColumns =
+            $"{C(nameof(InboxEntry.ClaimToken))}, {C(nameof(InboxEntry.Status))}, {C(nameof(InboxEntry.Attempt))}, " +
+            $"{C(nameof(InboxEntry.ClaimKind))}, {C(nameof(InboxEntry.LeaseExpiresAt))}";
+        ReadClaim = $"SELECT {claimColumns} FROM {entries} WHERE {key}";
 
         var insertColumns = string.Join(", ", new[]
         {
@@ -38,10 +42,6 @@ internal sealed class InboxEntrySql
                 $"{C(nameof(InboxEntry.LeaseExpiresAt))} = {lease}, {C(nameof(InboxEntry.OperationId))} = {{2}}, " +
                 $"{C(nameof(InboxEntry.ErrorCode))} = NULL, {C(nameof(InboxEntry.ErrorMessage))} = NULL, " +
                 $"{C(nameof(InboxEntry.UpdatedAt))} = {{4}}, {C(nameof(InboxEntry.ExpiresAt))} = {{5}}";
-            var claimColumns =
-                $"{C(nameof(InboxEntry.ClaimToken))}, {C(nameof(InboxEntry.Status))}, {C(nameof(InboxEntry.Attempt))}, " +
-                $"{C(nameof(InboxEntry.ClaimKind))}, {C(nameof(InboxEntry.LeaseExpiresAt))}";
-            var read = $"SELECT {claimColumns} FROM {entries} WHERE {key};";
 
             return provider switch
             {
@@ -49,7 +49,7 @@ internal sealed class InboxEntrySql
                     $"UPDATE t SET {set.Replace("{alias}", "t.", StringComparison.Ordinal)} FROM {entries} AS t WITH (UPDLOCK, HOLDLOCK) " +
                     $"WHERE t.{C(nameof(InboxEntry.Consumer))} = {{0}} AND t.{C(nameof(InboxEntry.MessageKey))} = {{1}} AND ({claimable.Replace("{alias}", "t.", StringComparison.Ordinal)});\n" +
                     $"IF @@ROWCOUNT = 0 INSERT INTO {entries} ({insertColumns}) SELECT {values} " +
-                    $"WHERE NOT EXISTS (SELECT 1 FROM {entries} WITH (UPDLOCK, HOLDLOCK) WHERE {key});\n{read}",
+                    $"WHERE NOT EXISTS (SELECT 1 FROM {entries} WITH (UPDLOCK, HOLDLOCK) WHERE {key});\n{ReadClaim};",
                 // One statement: it returns the row only when this delivery claimed it (inserted or took it over).
                 _ =>
                     $"INSERT INTO {entries} AS t ({insertColumns}) VALUES ({values}) " +
@@ -59,14 +59,9 @@ internal sealed class InboxEntrySql
         }
 
         ClaimReadsBack = provider == DatabaseProvider.SqlServer;
-        ReadClaim =
-            $"SELECT {C(nameof(InboxEntry.ClaimToken))}, {C(nameof(InboxEntry.Status))}, {C(nameof(InboxEntry.Attempt))}, " +
-            $"{C(nameof(InboxEntry.ClaimKind))}, {C(nameof(InboxEntry.LeaseExpiresAt))} FROM {entries} WHERE {key}";
 
         ClaimTransactional = Claim(status: 2, lease: "NULL");
         ClaimLeased = Claim(status: 1, lease: "{7}");
-
-        ReadState = $"SELECT {C(nameof(InboxEntry.Status))}, {C(nameof(InboxEntry.LeaseExpiresAt))} FROM {entries} WHERE {key}";
 
         SetResult = $"UPDATE {entries} SET {C(nameof(InboxEntry.Result))} = {{2}}, {C(nameof(InboxEntry.UpdatedAt))} = {{3}} WHERE {key}";
 
@@ -128,8 +123,6 @@ internal sealed class InboxEntrySql
         };
     }
 
-    public DatabaseProvider Provider { get; }
-
     /// <summary>
     /// Whether the claim statements read the entry back themselves (SQL Server); otherwise they return a row only
     /// when they claimed it, and <see cref="ReadClaim"/> reads an entry that was not claimable.
@@ -144,9 +137,6 @@ internal sealed class InboxEntrySql
 
     /// <summary>Claims in leased mode: processing, with a lease ({7}).</summary>
     public string ClaimLeased { get; }
-
-    /// <summary>{0} consumer, {1} message key. Returns status, lease expiry.</summary>
-    public string ReadState { get; }
 
     /// <summary>{0} consumer, {1} message key, {2} result, {3} now.</summary>
     public string SetResult { get; }

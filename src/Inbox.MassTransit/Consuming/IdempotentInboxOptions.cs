@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Inbox.EntityFrameworkCore.Model;
+using Inbox.MassTransit.Consuming;
 using MassTransit;
 
 namespace Inbox.MassTransit;
@@ -110,6 +112,9 @@ public sealed class IdempotentInboxOptions
 /// <summary>How one consumer runs behind the inbox.</summary>
 internal sealed record ConsumerInboxSettings(string Name, InboxMode Mode, bool CompletesOperation)
 {
+    /// <summary>The operation this consumer's outcome completes, if it completes one.</summary>
+    public string? OperationToComplete(InboxMessageIdentity identity) => CompletesOperation ? identity.OperationId : null;
+
     public IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(Name) || Name.Length > InboxNames.MaxLength)
@@ -121,7 +126,7 @@ internal sealed record ConsumerInboxSettings(string Name, InboxMode Mode, bool C
 
 internal static class InboxNames
 {
-    public const int MaxLength = 200;
+    public const int MaxLength = InboxEntryConfiguration.MaxConsumerLength;
 
     public static string Of(Type consumer)
     {

@@ -98,12 +98,7 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
                 db.ChangeTracker.Clear();
                 var transaction = await db.Database.BeginTransactionAsync(token).ConfigureAwait(false);
                 await using var transactionLease = transaction.ConfigureAwait(false);
-
-                // EF Core wraps each SaveChanges inside a user transaction in a savepoint, two more statements per
-                // save; a failed attempt rolls the whole transaction back anyway.
-                var savepoints = db.Database.AutoSavepointsEnabled;
-                db.Database.AutoSavepointsEnabled = false;
-                try
+                return await WithoutSavepointsAsync(db, async () =>
                 {
                     var claim = await InboxEntryStore.ClaimAsync(db, Request(identity, claimToken: NewToken(), leaseExpiresAt: null), token).ConfigureAwait(false);
                     if (!claim.Claimed)
@@ -118,13 +113,8 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
                     await InboxEntryStore.CompleteTransactionalAsync(
                         db, settings.Name, identity.MessageKey, state.ResultJson, OperationToComplete(identity), time.GetUtcNow(), token).ConfigureAwait(false);
                     await transaction.CommitAsync(token).ConfigureAwait(false);
-                }
-                finally
-                {
-                    db.Database.AutoSavepointsEnabled = savepoints;
-                }
-
-                return (Outcome.Done, (DateTimeOffset?)null);
+                    return (Outcome.Done, (DateTimeOffset?)null);
+                }).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
     }
@@ -178,7 +168,7 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
             {
                 var transaction = await db.Database.BeginTransactionAsync(cancel).ConfigureAwait(false);
                 await using var transactionLease = transaction.ConfigureAwait(false);
-                await db.SaveChangesAsync(cancel).ConfigureAwait(false);
+                await WithoutSavepointsAsync(db, () => db.SaveChangesAsync(cancel)).ConfigureAwait(false);
                 if (await CompleteLeasedAsync(db, identity, token, state, cancel).ConfigureAwait(false))
                 {
                     await transaction.CommitAsync(cancel).ConfigureAwait(false);
@@ -270,7 +260,25 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
             settings.Name, identity.MessageKey, identity.OperationId, claimToken, now, expiresAt, now - options.LeaseSkewMargin, leaseExpiresAt);
     }
 
-    private string? OperationToComplete(InboxMessageIdentity identity) => settings.CompletesOperation ? identity.OperationId : null;
+    private string? OperationToComplete(InboxMessageIdentity identity) => settings.OperationToComplete(identity);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> with EF Core's automatic savepoints off: inside our transaction each SaveChanges
+    /// would cost two more statements for a savepoint, and a failed attempt rolls the whole transaction back anyway.
+    /// </summary>
+    private static async Task<T> WithoutSavepointsAsync<T>(TDbContext db, Func<Task<T>> action)
+    {
+        var savepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false;
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = savepoints;
+        }
+    }
 
     private void SkipDuplicate(InboxMessageIdentity identity)
     {

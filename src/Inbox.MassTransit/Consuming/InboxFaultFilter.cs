@@ -58,7 +58,7 @@ internal sealed class InboxFaultFilter<TDbContext, TMessage>(
             await using var scopeLease = scope.ConfigureAwait(false);
             var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
             await InboxEntryStore.RecordFailureAsync(
-                db, settings.Name, identity.MessageKey, settings.CompletesOperation ? identity.OperationId : null, code, message, time.GetUtcNow(),
+                db, settings.Name, identity.MessageKey, settings.OperationToComplete(identity), code, message, time.GetUtcNow(),
                 CancellationToken.None).ConfigureAwait(false);
             metrics.FailureRecorded(settings.Name);
             Log.FailureRecorded(logger, settings.Name, identity.MessageKey, code, exception);
