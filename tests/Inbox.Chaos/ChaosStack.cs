@@ -23,8 +23,6 @@ internal sealed class ChaosStack : IAsyncDisposable
 
     public IReadOnlyList<Uri> ApiAddresses => _apiPorts.Select(p => new Uri($"http://127.0.0.1:{p}/")).ToArray();
 
-    public IEnumerable<AppProcess> Workers => _workers.Where(w => w is not null)!;
-
     public static async Task<ChaosStack> StartAsync(string postgres, Uri rabbit, ChaosOptions options, string workingDirectory)
     {
         var downstream = await AppProcess.StartAsync("Inbox.Samples.Downstream", AppProcess.FreePort(), new Dictionary<string, string>
@@ -34,19 +32,12 @@ internal sealed class ChaosStack : IAsyncDisposable
             ["Simulator__StallMilliseconds"] = options.StallMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, workingDirectory);
 
-        var configuration = new Dictionary<string, string>
-        {
-            ["Database__Provider"] = "PostgreSql",
-            ["ConnectionStrings__Inbox"] = postgres,
-            ["Messaging__Transport"] = "RabbitMq",
-            ["ConnectionStrings__RabbitMq"] = rabbit.ToString(),
-            ["Downstream__BaseUrl"] = downstream.BaseAddress.ToString(),
-            ["Downstream__TimeoutSeconds"] = "2",
-            ["Inbox__LeaseSeconds"] = "8",
-            ["Inbox__RelayDelaySeconds"] = "10",
-            ["Inbox__RelayPollSeconds"] = "2",
-            ["Diagnostics__InboxCounters"] = "true",
-        };
+        var configuration = SampleStack.Configuration(postgres, rabbit, downstream.BaseAddress);
+        configuration["Downstream__TimeoutSeconds"] = "2";
+        configuration["Inbox__LeaseSeconds"] = "8";
+        configuration["Inbox__RelayDelaySeconds"] = "10";
+        configuration["Inbox__RelayPollSeconds"] = "2";
+        configuration["Diagnostics__InboxCounters"] = "true";
         var stack = new ChaosStack(downstream, configuration, workingDirectory);
         for (var i = 0; i < 2; i++)
         {

@@ -33,7 +33,6 @@ internal sealed class LoadClient(IReadOnlyList<Uri> apis)
     public int TransportErrors;
     public int ServerErrors;
     public int InUse;
-    public int Rejected;
 
     /// <summary>Sends <paramref name="submission"/> until it is answered (202 or a 4xx); bounded by <paramref name="deadline"/>.</summary>
     public async Task<bool> SubmitAsync(Submission submission, bool loseFirstResponse, DateTime deadline)
@@ -76,7 +75,6 @@ internal sealed class LoadClient(IReadOnlyList<Uri> apis)
                 }
                 else
                 {
-                    Interlocked.Increment(ref Rejected);
                     Inconsistencies.Add($"{submission.Key}: unexpected {(int)response.StatusCode} {text}");
                     return false;
                 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Inbox.Testing;
 
@@ -25,19 +24,19 @@ public sealed class TenantIsolationTests
             using var a = Client(api, "sk_test_org_a");
             using var b = Client(api, "sk_test_org_b");
 
-            var (statusA, opA, _) = await PostAsync(a, "shared-key", Claim);
+            var (statusA, opA, _) = await SampleStack.PostAsync(a, "/v1/claims", Claim, "shared-key", default);
             Assert.Equal(HttpStatusCode.Accepted, statusA);
 
             // Same key and body under B: B's own new operation, not A's replayed.
-            var (statusB, opB, replayedB) = await PostAsync(b, "shared-key", Claim);
+            var (statusB, opB, replayedB) = await SampleStack.PostAsync(b, "/v1/claims", Claim, "shared-key", default);
             Assert.Equal(HttpStatusCode.Accepted, statusB);
             Assert.False(replayedB);
             Assert.NotEqual(opA, opB);
 
             // Same key with another body under B collides with nothing of A's: it is B's mismatch, and A still replays.
-            var (mismatch, _, _) = await PostAsync(b, "shared-key", OtherClaim);
+            var (mismatch, _, _) = await SampleStack.PostAsync(b, "/v1/claims", OtherClaim, "shared-key", default);
             Assert.Equal(HttpStatusCode.Conflict, mismatch);
-            var (replayA, again, replayedA) = await PostAsync(a, "shared-key", Claim);
+            var (replayA, again, replayedA) = await SampleStack.PostAsync(a, "/v1/claims", Claim, "shared-key", default);
             Assert.Equal((HttpStatusCode.Accepted, opA, true), (replayA, again, replayedA));
 
             // A's operation id tells B nothing: the same 404 as an id that never existed.
@@ -60,16 +59,6 @@ public sealed class TenantIsolationTests
         var client = new HttpClient { BaseAddress = api.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
-    }
-
-    private static async Task<(HttpStatusCode Status, string? OperationId, bool Replayed)> PostAsync(HttpClient client, string key, string body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/claims") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("Idempotency-Key", key);
-        using var response = await client.SendAsync(request);
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var id = json.RootElement.GetProperty("data") is { ValueKind: JsonValueKind.Object } data ? data.GetProperty("id").GetString() : null;
-        return (response.StatusCode, id, response.Headers.Contains("Idempotent-Replayed"));
     }
 
     private static async Task<(HttpStatusCode, string, string)> ErrorAsync(HttpClient client, string path)

@@ -29,8 +29,6 @@ public sealed class AppProcess : IAsyncDisposable
 
     public string Name { get; }
 
-    public bool HasExited => _process.HasExited;
-
     public string RecentOutput => string.Join(Environment.NewLine, _output);
 
     /// <summary>A free TCP port on 127.0.0.1.</summary>

@@ -479,6 +479,7 @@ public abstract class AcceptContractTests
         var response = await api.Client.SendAsync(Http.Post("/claims", Http.ValidClaim, key: "key-1"));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(1, api.Publisher.Attempts);
         Assert.Empty(api.Publisher.Published);
         Assert.Equal(OperationStatus.Accepted, Assert.Single(await api.OperationsAsync()).Status);
 

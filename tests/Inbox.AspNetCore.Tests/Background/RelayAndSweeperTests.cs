@@ -54,6 +54,7 @@ public abstract class RelayAndSweeperTests
         api.Publisher.Fail = true;
         var response = await api.Client.SendAsync(Http.Post("/claims", Http.ValidClaim, key: "key-1"));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(1, api.Publisher.Attempts);
         Assert.Empty(api.Publisher.Published);
 
         api.Publisher.Fail = false;

@@ -10,8 +10,12 @@ namespace Inbox.AspNetCore.Tests.Support;
 public sealed class RecordingPublisher : IOperationPublisher
 {
     private readonly ConcurrentQueue<OperationPublication> _published = new();
+    private int _attempts;
 
     public IReadOnlyList<OperationPublication> Published => _published.ToArray();
+
+    /// <summary>Every call, failed ones included.</summary>
+    public int Attempts => Volatile.Read(ref _attempts);
 
     public bool Fail { get; set; }
 
@@ -19,6 +23,7 @@ public sealed class RecordingPublisher : IOperationPublisher
 
     public async ValueTask PublishAsync(OperationPublication publication, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _attempts);
         if (OnPublish is { } check)
         {
             await check(publication);

@@ -124,5 +124,6 @@ public sealed class TestApi : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        await Database.DisposeAsync();
     }
 }
