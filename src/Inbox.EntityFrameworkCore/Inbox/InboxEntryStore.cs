@@ -10,32 +10,65 @@ namespace Inbox.EntityFrameworkCore.Inbox;
 /// </summary>
 internal static class InboxEntryStore
 {
-    /// <summary>Claims the entry (insert, or take over a failed entry or an expired lease) and reads it back, in one round trip.</summary>
+    /// <summary>
+    /// Claims the entry (insert, or take over a failed entry or an expired lease) and reads it back, in one round
+    /// trip; a leased claim that starts an operation does that in the same statement where the provider allows it.
+    /// </summary>
     public static async Task<InboxClaimResult> ClaimAsync(DbContext db, InboxClaimRequest request, CancellationToken cancellationToken)
     {
         var sql = InboxEntrySql.For(db);
-        var statement = request.LeaseExpiresAt is null ? sql.ClaimTransactional : sql.ClaimLeased;
-        object?[] parameters =
-        [
-            request.Consumer, request.MessageKey, request.OperationId, request.ClaimToken, request.Now, request.ExpiresAt,
-            request.TakeoverBefore, request.LeaseExpiresAt,
-        ];
+        var start = request.LeaseExpiresAt is null ? null : request.StartsOperation;
+        var startsInClaim = start is not null && sql.ClaimLeasedStartingOperation is not null;
+        var statement = request.LeaseExpiresAt is null ? sql.ClaimTransactional
+            : startsInClaim ? sql.ClaimLeasedStartingOperation!
+            : sql.ClaimLeased;
+        object?[] parameters = startsInClaim
+            ?
+            [
+                request.Consumer, request.MessageKey, request.OperationId, request.ClaimToken, request.Now, request.ExpiresAt,
+                request.TakeoverBefore, request.LeaseExpiresAt, start!.Value.OperationId, start.Value.RelayAt,
+            ]
+            :
+            [
+                request.Consumer, request.MessageKey, request.OperationId, request.ClaimToken, request.Now, request.ExpiresAt,
+                request.TakeoverBefore, request.LeaseExpiresAt,
+            ];
 
+        InboxClaimResult claim;
         try
         {
-            var claim = await ReadClaimAsync(db, statement, parameters, request.ClaimToken, cancellationToken).ConfigureAwait(false);
-            if (claim is not null || sql.ClaimReadsBack)
-            {
-                return claim ?? Gone;
-            }
+            claim = await ReadClaimAsync(db, statement, parameters, request.ClaimToken, cancellationToken).ConfigureAwait(false)
+                ?? (sql.ClaimReadsBack
+                    ? Gone
 
-            // Not claimable (a duplicate, or a live lease): read what holds it. Only this path costs a second statement.
-            return await ReadClaimAsync(db, sql.ReadClaim, [request.Consumer, request.MessageKey], request.ClaimToken, cancellationToken).ConfigureAwait(false) ?? Gone;
+                    // Not claimable (a duplicate, or a live lease): read what holds it. Only this path costs a second statement.
+                    : await ReadClaimAsync(db, sql.ReadClaim, [request.Consumer, request.MessageKey], request.ClaimToken, cancellationToken).ConfigureAwait(false) ?? Gone);
         }
         catch (Exception exception) when (DatabaseErrors.IsUniqueViolation(exception) && db.Database.CurrentTransaction is null)
         {
             // SQL Server's guarded insert can still lose a race on some isolation settings: the winner holds it.
             return Gone;
+        }
+
+        if (claim.Claimed && start is { } operation && !startsInClaim)
+        {
+            await StartOperationAsync(db, request, operation, cancellationToken).ConfigureAwait(false);
+        }
+
+        return claim;
+    }
+
+    private static async Task StartOperationAsync(DbContext db, InboxClaimRequest request, OperationStart operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await StartOperationAsync(db, operation.OperationId, request.Now, operation.RelayAt, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Give the claim back at once rather than leave it held until its lease expires.
+            await ReleaseAttemptAsync(db, request.Consumer, request.MessageKey, request.ClaimToken, request.Now, CancellationToken.None).ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -108,11 +141,10 @@ internal static class InboxEntryStore
         CancellationToken cancellationToken)
     {
         var sql = InboxEntrySql.For(db);
-        await RawSql.ExecuteAsync(db, sql.ReleaseFailed, [consumer, messageKey, errorCode, errorMessage, now], cancellationToken).ConfigureAwait(false);
-        if (failsOperationId is not null)
-        {
-            await RawSql.ExecuteAsync(db, sql.FailOperation, [failsOperationId, errorCode, errorMessage, now], cancellationToken).ConfigureAwait(false);
-        }
+        _ = failsOperationId is null
+            ? await RawSql.ExecuteAsync(db, sql.ReleaseFailed, [consumer, messageKey, errorCode, errorMessage, now], cancellationToken).ConfigureAwait(false)
+            : await RawSql.ExecuteAsync(
+                db, sql.ReleaseFailedAndFailOperation, [consumer, messageKey, errorCode, errorMessage, now, failsOperationId], cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<InboxClaimResult?> ReadClaimAsync(

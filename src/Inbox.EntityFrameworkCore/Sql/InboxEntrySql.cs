@@ -98,15 +98,23 @@ internal sealed class InboxEntrySql
         SetResultAndSucceedOperation = SetResult + ";\n" + Succeed("{4}", "{2}", "{3}") + ";";
 
         // {0} operation id, {1} now, {2} when the relay should republish it if the consumer goes away meanwhile.
-        StartOperation =
-            $"UPDATE {operations} SET {opStatus} = 1, {o[nameof(InboxOperation.UpdatedAt)]} = {{1}}, {o[nameof(InboxOperation.RelayAt)]} = {{2}} " +
-            $"WHERE {opId} = {{0}} AND {opStatus} IN (0, 3)";
+        string Start(string id, string now, string relayAt) =>
+            $"UPDATE {operations} SET {opStatus} = 1, {o[nameof(InboxOperation.UpdatedAt)]} = {now}, {o[nameof(InboxOperation.RelayAt)]} = {relayAt} " +
+            $"WHERE {opId} = {id} AND {opStatus} IN (0, 3)";
+        StartOperation = Start("{0}", "{1}", "{2}");
 
-        // {0} operation id, {1} error code, {2} error message, {3} now.
-        FailOperation =
-            $"UPDATE {operations} SET {opStatus} = 3, {o[nameof(InboxOperation.ErrorCode)]} = {{1}}, " +
-            $"{o[nameof(InboxOperation.ErrorMessage)]} = {{2}}, {o[nameof(InboxOperation.UpdatedAt)]} = {{3}} " +
-            $"WHERE {opId} = {{0}} AND {opStatus} IN (0, 1)";
+        // PostgreSQL runs every data-modifying CTE once, so the operation starts in the claim's round trip, and only
+        // when the claim returned this delivery's row.
+        ClaimLeasedStartingOperation = provider == DatabaseProvider.PostgreSql
+            ? $"WITH claimed AS ({ClaimLeased}), started AS ({Start("{8}", "{4}", "{9}")} AND EXISTS (SELECT 1 FROM claimed)) SELECT * FROM claimed"
+            : null;
+
+        // A succeeded operation is never failed.
+        string Fail(string id, string code, string message, string now) =>
+            $"UPDATE {operations} SET {opStatus} = 3, {o[nameof(InboxOperation.ErrorCode)]} = {code}, " +
+            $"{o[nameof(InboxOperation.ErrorMessage)]} = {message}, {o[nameof(InboxOperation.UpdatedAt)]} = {now} " +
+            $"WHERE {opId} = {id} AND {opStatus} IN (0, 1)";
+        ReleaseFailedAndFailOperation = ReleaseFailed + ";\n" + Fail("{5}", "{2}", "{3}", "{4}") + ";";
 
         var consumer = C(nameof(InboxEntry.Consumer));
         var messageKey = C(nameof(InboxEntry.MessageKey));
@@ -138,6 +146,12 @@ internal sealed class InboxEntrySql
     /// <summary>Claims in leased mode: processing, with a lease ({7}).</summary>
     public string ClaimLeased { get; }
 
+    /// <summary>
+    /// <see cref="ClaimLeased"/> that also starts operation {8} with relay time {9} when it claims, in one statement;
+    /// <see langword="null"/> where the provider needs two (then <see cref="StartOperation"/> follows the claim).
+    /// </summary>
+    public string? ClaimLeasedStartingOperation { get; }
+
     /// <summary>{0} consumer, {1} message key, {2} result, {3} now.</summary>
     public string SetResult { get; }
 
@@ -162,8 +176,8 @@ internal sealed class InboxEntrySql
     /// <summary>{0} operation id, {1} now, {2} relay time.</summary>
     public string StartOperation { get; }
 
-    /// <summary>{0} operation id, {1} error code, {2} error message, {3} now.</summary>
-    public string FailOperation { get; }
+    /// <summary><see cref="ReleaseFailed"/>, then the operation {5} fails with the same error unless it succeeded, in one round trip.</summary>
+    public string ReleaseFailedAndFailOperation { get; }
 
     /// <summary>{0} now, {1} batch size.</summary>
     public string DeleteExpired { get; }

@@ -67,9 +67,19 @@ public sealed class IdempotentInboxOptions
         }
 
         var attribute = (IdempotentConsumerAttribute?)Attribute.GetCustomAttribute(consumer, typeof(IdempotentConsumerAttribute));
-        return attribute is null
-            ? new ConsumerInboxSettings(InboxNames.Of(consumer), DefaultMode, CompletesOperation: true)
-            : new ConsumerInboxSettings(attribute.Name ?? InboxNames.Of(consumer), attribute.Mode, attribute.CompletesOperation);
+        if (attribute is null)
+        {
+            return new ConsumerInboxSettings(InboxNames.Of(consumer), DefaultMode, CompletesOperation: true);
+        }
+
+        var settings = new ConsumerInboxSettings(attribute.Name ?? InboxNames.Of(consumer), attribute.Mode, attribute.CompletesOperation);
+        if (settings.Validate().FirstOrDefault() is { } error)
+        {
+            // Found while the endpoint is configured, so the host fails at start rather than at the first message.
+            throw new ConfigurationException($"[IdempotentConsumer] on {consumer.FullName}: {error}");
+        }
+
+        return settings;
     }
 
     internal IEnumerable<string> Validate()

@@ -125,7 +125,13 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
     {
         var now = time.GetUtcNow();
         var token = NewToken();
-        var claim = await InboxEntryStore.ClaimAsync(db, Request(identity, token, now + options.LeaseDuration), cancellationToken).ConfigureAwait(false);
+        var request = Request(identity, token, now + options.LeaseDuration) with
+        {
+            StartsOperation = OperationToComplete(identity) is { } operationId
+                ? new OperationStart(operationId, RelayAt: now + options.LeaseDuration + storeOptions.RelayDelay)
+                : null,
+        };
+        var claim = await InboxEntryStore.ClaimAsync(db, request, cancellationToken).ConfigureAwait(false);
         if (!claim.Claimed)
         {
             return NotClaimed(claim);
@@ -135,12 +141,6 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
         {
             metrics.TakenOver(settings.Name);
             Log.TakingOver(logger, settings.Name, identity.MessageKey, claim.Attempt);
-        }
-
-        if (OperationToComplete(identity) is { } operationId)
-        {
-            var relayAt = now + options.LeaseDuration + storeOptions.RelayDelay;
-            await InboxEntryStore.StartOperationAsync(db, operationId, now, relayAt, cancellationToken).ConfigureAwait(false);
         }
 
         // No transaction and no row lock is open while the consumer calls out.

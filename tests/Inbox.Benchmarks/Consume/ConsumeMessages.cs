@@ -11,7 +11,22 @@ public sealed class RowConsumer(BenchDbContext db, ConsumeProgress progress) : I
     public async Task Consume(ConsumeContext<BenchMessage> context)
     {
         db.Rows.Add(new BenchRow { Id = Guid.NewGuid(), Index = context.Message.Index, Text = context.Message.Text });
-        await db.SaveChangesAsync(context.CancellationToken);
+        if (progress.Shape == ConsumerShape.TwoRows)
+        {
+            db.Rows.Add(new BenchRow { Id = Guid.NewGuid(), Index = context.Message.Index, Text = "second" });
+        }
+
+        if (progress.Shape == ConsumerShape.OwnTransaction)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken);
+            await db.SaveChangesAsync(context.CancellationToken);
+            await transaction.CommitAsync(context.CancellationToken);
+        }
+        else
+        {
+            await db.SaveChangesAsync(context.CancellationToken);
+        }
+
         if (progress.SetResults)
         {
             context.SetOperationResult(new { index = context.Message.Index });
@@ -19,6 +34,17 @@ public sealed class RowConsumer(BenchDbContext db, ConsumeProgress progress) : I
 
         progress.Done();
     }
+}
+
+/// <summary>
+/// What the bare consumer does beyond its one row, to show the floor under any inbox: its write inside an explicit
+/// transaction (a second round trip, as the inbox's COMMIT), or two rows in one batch (a second insert, as the claim).
+/// </summary>
+public enum ConsumerShape
+{
+    OneRow,
+    OwnTransaction,
+    TwoRows,
 }
 
 /// <summary>Leased mode with a no-op effect: the inbox's own cost around an external call that takes no time.</summary>
@@ -44,6 +70,8 @@ public sealed class ConsumeProgress
     private TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public bool SetResults { get; set; }
+
+    public ConsumerShape Shape { get; set; }
 
     public bool Gated { get; private set; }
 

@@ -16,7 +16,7 @@ namespace Inbox.Benchmarks.Consume;
 /// </summary>
 public static class ConsumeScenario
 {
-    internal sealed record Variant(string Name, bool Inbox, bool Leased, bool WithOperation);
+    internal sealed record Variant(string Name, bool Inbox, bool Leased, bool WithOperation, ConsumerShape Shape = ConsumerShape.OneRow);
 
     internal static readonly Variant[] Variants =
     [
@@ -24,6 +24,8 @@ public static class ConsumeScenario
         new("transactional inbox", Inbox: true, Leased: false, WithOperation: false),
         new("transactional inbox + operation", Inbox: true, Leased: false, WithOperation: true),
         new("leased, no-op effect", Inbox: true, Leased: true, WithOperation: false),
+        new("bare, own transaction", Inbox: false, Leased: false, WithOperation: false, ConsumerShape.OwnTransaction),
+        new("bare, two rows", Inbox: false, Leased: false, WithOperation: false, ConsumerShape.TwoRows),
     ];
 
     /// <summary>PostgreSQL and RabbitMQ: the production shape.</summary>
@@ -162,6 +164,7 @@ public static class ConsumeScenario
         }
 
         progress.SetResults = variant.WithOperation;
+        progress.Shape = variant.Shape;
         var recorder = new Recorder(count);
         var connector = services.GetRequiredService<IReceiveEndpointConnector>();
         var handle = connector.ConnectReceiveEndpoint(queue, (context, endpoint) =>

@@ -139,6 +139,42 @@ public abstract class InboxEntryStoreTests
     }
 
     [SkippableFact]
+    public async Task Leased_claim_starts_its_operation_only_when_it_claims()
+    {
+        await using var fixture = await StoreFixture.CreateAsync(Kind);
+        var operation = StoreFixture.NewOperation();
+        await fixture.WithStoreAsync(store => store.AcceptAsync(operation, TimeSpan.FromSeconds(5), default).AsTask());
+        var lease = TimeSpan.FromSeconds(30);
+
+        var first = await ClaimAsync(fixture, Request(token: "a", lease: lease) with { StartsOperation = new OperationStart(operation.Id, Now.AddMinutes(1)) });
+        var during = await ClaimAsync(
+            fixture, Request(token: "b", at: Now.AddSeconds(10), lease: lease) with { StartsOperation = new OperationStart(operation.Id, Now.AddMinutes(9)) });
+
+        Assert.True(first.Claimed);
+        Assert.False(during.Claimed);
+        await using var db = fixture.CreateDbContext();
+        var started = await db.Set<InboxOperation>().AsNoTracking().SingleAsync();
+        Assert.Equal((OperationStatus.Processing, Now.AddMinutes(1), Now), (started.Status, started.RelayAt, started.UpdatedAt));
+    }
+
+    [SkippableFact]
+    public async Task Leased_claim_whose_operation_cannot_start_leaves_no_claim_behind()
+    {
+        await using var fixture = await StoreFixture.CreateAsync(Kind);
+        await using (var db = fixture.CreateDbContext())
+        {
+            await db.Database.ExecuteSqlRawAsync("DROP TABLE inbox_operations");
+        }
+
+        var lease = TimeSpan.FromSeconds(30);
+        await Assert.ThrowsAnyAsync<Exception>(() =>
+            ClaimAsync(fixture, Request(token: "a", lease: lease) with { StartsOperation = new OperationStart("op_1", Now.AddMinutes(1)) }));
+
+        // The next attempt, at the same instant, claims at once instead of waiting out the first attempt's lease.
+        Assert.True((await ClaimAsync(fixture, Request(token: "b", lease: lease))).Claimed);
+    }
+
+    [SkippableFact]
     public async Task Operation_outcomes_follow_the_inbox_and_a_succeeded_operation_never_changes()
     {
         await using var fixture = await StoreFixture.CreateAsync(Kind);

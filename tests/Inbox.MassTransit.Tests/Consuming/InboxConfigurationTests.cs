@@ -108,4 +108,38 @@ public sealed class InboxConfigurationTests
             "The inbox name '' must be 1 to 200 characters.",
         ], options.Validate());
     }
+
+    [Fact]
+    public void Attribute_name_over_the_column_length_fails_at_configuration()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => new IdempotentInboxOptions().SettingsFor(typeof(LongNamedConsumer)));
+
+        Assert.Equal(
+            $"[IdempotentConsumer] on {typeof(LongNamedConsumer).FullName}: The inbox name '{LongNamedConsumer.Name}' must be 1 to 200 characters.",
+            error.Message);
+    }
+
+    [Fact]
+    public void Attribute_name_within_the_limit_is_taken_as_it_is()
+    {
+        var settings = new IdempotentInboxOptions().SettingsFor(typeof(NamedConsumer));
+
+        Assert.Equal(("claims-v2", InboxMode.Leased, false), (settings.Name, settings.Mode, settings.CompletesOperation));
+    }
+
+    [IdempotentConsumer(InboxMode.Transactional, Name = Name)]
+    private sealed class LongNamedConsumer : IConsumer<RecordNote>
+    {
+        public const string Name =
+            "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789" +
+            "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789" + "x";
+
+        public Task Consume(ConsumeContext<RecordNote> context) => Task.CompletedTask;
+    }
+
+    [IdempotentConsumer(InboxMode.Leased, Name = "claims-v2", CompletesOperation = false)]
+    private sealed class NamedConsumer : IConsumer<RecordNote>
+    {
+        public Task Consume(ConsumeContext<RecordNote> context) => Task.CompletedTask;
+    }
 }
