@@ -1,3 +1,4 @@
+using Inbox.MassTransit;
 using Inbox.Operations;
 using Inbox.Samples.Contracts;
 using Inbox.Samples.Data;
@@ -6,9 +7,10 @@ using MassTransit;
 namespace Inbox.Samples.Hosting.Consumers;
 
 /// <summary>
-/// Submits a claim: the claim row is the effect, written through the application's context in the inbox's
-/// transaction (the inbox saves and commits it with the outcome).
+/// Submits a claim: the claim row is the effect. It is left tracked in the application's context and the inbox
+/// saves it with its claim and the outcome: on PostgreSQL one batch in one round trip.
 /// </summary>
+[IdempotentConsumer(InboxMode.SavedByInbox)]
 public sealed class ClaimSubmissionConsumer(SamplesDbContext db, TimeProvider time) : IConsumer<SubmitClaim>
 {
     public Task Consume(ConsumeContext<SubmitClaim> context)

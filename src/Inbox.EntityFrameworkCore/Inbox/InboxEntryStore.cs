@@ -79,10 +79,13 @@ internal static class InboxEntryStore
     public static async Task<(OperationStatus Status, DateTimeOffset? LeaseExpiresAt)?> ReadStateAsync(
         DbContext db, string consumer, string messageKey, CancellationToken cancellationToken)
     {
-        var entry = await ReadClaimAsync(db, InboxEntrySql.For(db).ReadClaim, [consumer, messageKey], claimToken: string.Empty, cancellationToken)
-            .ConfigureAwait(false);
+        var entry = await ReadClaimAsync(db, consumer, messageKey, claimToken: string.Empty, cancellationToken).ConfigureAwait(false);
         return entry is { } found ? (found.Status, found.LeaseExpiresAt) : null;
     }
+
+    /// <summary>The entry as it stands, <see cref="InboxClaimResult.Claimed"/> when <paramref name="claimToken"/> holds it; <see langword="null"/> when there is none.</summary>
+    public static Task<InboxClaimResult?> ReadClaimAsync(DbContext db, string consumer, string messageKey, string claimToken, CancellationToken cancellationToken) =>
+        ReadClaimAsync(db, InboxEntrySql.For(db).ReadClaim, [consumer, messageKey], claimToken, cancellationToken);
 
     /// <summary>Records the result of a transactional claim (inside its transaction) and completes the operation.</summary>
     public static async Task CompleteTransactionalAsync(

@@ -55,9 +55,12 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
         while (true)
         {
             db.ChangeTracker.Clear();
-            var (outcome, leaseExpiresAt) = settings.Mode == InboxMode.Transactional
-                ? await RunTransactionalAsync(scope.Context, next, db, identity, cancellationToken).ConfigureAwait(false)
-                : await RunLeasedAsync(scope.Context, next, db, identity, cancellationToken).ConfigureAwait(false);
+            var (outcome, leaseExpiresAt) = settings.Mode switch
+            {
+                InboxMode.Transactional => await RunTransactionalAsync(scope.Context, next, db, identity, consumed: null, cancellationToken).ConfigureAwait(false),
+                InboxMode.SavedByInbox => await RunSavedByInboxAsync(scope.Context, next, db, identity, cancellationToken).ConfigureAwait(false),
+                _ => await RunLeasedAsync(scope.Context, next, db, identity, cancellationToken).ConfigureAwait(false),
+            };
 
             switch (outcome)
             {
@@ -87,15 +90,23 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
         }
     }
 
+    /// <summary>
+    /// Claims, then runs the consumer (unless <paramref name="consumed"/> says it already ran and left its changes
+    /// tracked), then saves, records the outcome and commits: one transaction.
+    /// </summary>
     private async Task<(Outcome, DateTimeOffset?)> RunTransactionalAsync(
         ConsumeContext<TMessage> context, IPipe<ConsumeContext<TMessage>> next, TDbContext db, InboxMessageIdentity identity,
-        CancellationToken cancellationToken)
+        InboxConsumeState? consumed, CancellationToken cancellationToken)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(
             async token =>
             {
-                db.ChangeTracker.Clear();
+                if (consumed is null)
+                {
+                    db.ChangeTracker.Clear();
+                }
+
                 var transaction = await db.Database.BeginTransactionAsync(token).ConfigureAwait(false);
                 await using var transactionLease = transaction.ConfigureAwait(false);
                 return await WithoutSavepointsAsync(db, async () =>
@@ -107,16 +118,68 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
                         return NotClaimed(claim);
                     }
 
-                    var state = Track(context, identity, claim);
-                    await next.Send(context).ConfigureAwait(false);
-                    await db.SaveChangesAsync(token).ConfigureAwait(false);
+                    var state = consumed ?? Track(context, identity, claim);
+                    if (consumed is null)
+                    {
+                        await next.Send(context).ConfigureAwait(false);
+                    }
+
+                    // Accepted only after the commit, so a retried attempt saves the consumer's changes again.
+                    await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, token).ConfigureAwait(false);
                     await InboxEntryStore.CompleteTransactionalAsync(
                         db, settings.Name, identity.MessageKey, state.ResultJson, OperationToComplete(identity), time.GetUtcNow(), token).ConfigureAwait(false);
                     await transaction.CommitAsync(token).ConfigureAwait(false);
+                    db.ChangeTracker.AcceptAllChanges();
                     return (Outcome.Done, (DateTimeOffset?)null);
                 }).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs the consumer first, with its own saves refused, then saves its changes with a fresh claim and the outcome
+    /// in one batch where the provider makes a batch atomic. A duplicate fails that batch and is skipped; a failed
+    /// entry (a redrive), an operation that is gone, or a provider without atomic batches takes the transactional way.
+    /// </summary>
+    private async Task<(Outcome, DateTimeOffset?)> RunSavedByInboxAsync(
+        ConsumeContext<TMessage> context, IPipe<ConsumeContext<TMessage>> next, TDbContext db, InboxMessageIdentity identity,
+        CancellationToken cancellationToken)
+    {
+        var state = Track(context, identity, FreshClaim);
+        using (ConsumerSaveGuard.Forbid(db, settings.Name))
+        {
+            await next.Send(context).ConfigureAwait(false);
+        }
+
+        var operationId = OperationToComplete(identity);
+        if (FreshClaimBatch.Fits(db, completesOperation: operationId is not null))
+        {
+            var request = Request(identity, NewToken(), leaseExpiresAt: null);
+            try
+            {
+                await FreshClaimBatch.SaveAsync(db, request, state.ResultJson, operationId, cancellationToken).ConfigureAwait(false);
+                return (Outcome.Done, null);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                var entry = await InboxEntryStore.ReadClaimAsync(db, settings.Name, identity.MessageKey, request.ClaimToken, cancellationToken).ConfigureAwait(false);
+                switch (entry)
+                {
+                    case null:
+                        // The batch rolled back on one of the consumer's own writes.
+                        throw;
+                    case { Claimed: true }:
+                        // The batch committed; only EF Core's row count check failed (the operation is gone).
+                        return (Outcome.Done, null);
+                    case { Status: OperationStatus.Succeeded }:
+                        return (Outcome.Duplicate, null);
+                }
+
+                // A failed entry, or one held by a lease: claim it the transactional way.
+            }
+        }
+
+        return await RunTransactionalAsync(context, next, db, identity, consumed: state, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<(Outcome, DateTimeOffset?)> RunLeasedAsync(
@@ -285,6 +348,8 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
         metrics.DuplicateSkipped(settings.Name);
         Log.DuplicateSkipped(logger, settings.Name, identity.MessageKey);
     }
+
+    private static readonly InboxClaimResult FreshClaim = new(Claimed: true, OperationStatus.Processing, Attempt: 1, ClaimKind.Fresh, LeaseExpiresAt: null);
 
     private static (Outcome, DateTimeOffset?) NotClaimed(InboxClaimResult claim) =>
         claim.Status == OperationStatus.Succeeded ? (Outcome.Duplicate, null) : (Outcome.Held, claim.LeaseExpiresAt);

@@ -10,6 +10,16 @@ public enum InboxMode
     Transactional,
 
     /// <summary>
+    /// Like <see cref="Transactional"/>, but the consumer leaves its writes tracked in the application's
+    /// <c>DbContext</c> and does not call <c>SaveChanges</c>: the inbox saves them together with its claim and the
+    /// outcome. On PostgreSQL a fresh message is then one batch in one round trip, with no explicit transaction
+    /// (PostgreSQL runs a batch as one implicit transaction). A duplicate still runs the consumer, whose changes are
+    /// then discarded; the consumer must not call out of the database. Other providers save in one transaction,
+    /// claim first.
+    /// </summary>
+    SavedByInbox,
+
+    /// <summary>
     /// The effects leave the database (a webhook, a letter provider): the claim commits with a lease, the consumer
     /// calls out with a stable downstream key (<c>context.GetDownstreamKey(...)</c>), then the outcome commits. A
     /// delivery that finds a live lease waits; one that finds an expired lease takes over with the same key.

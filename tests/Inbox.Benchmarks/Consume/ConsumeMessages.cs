@@ -22,7 +22,7 @@ public sealed class RowConsumer(BenchDbContext db, ConsumeProgress progress) : I
             await db.SaveChangesAsync(context.CancellationToken);
             await transaction.CommitAsync(context.CancellationToken);
         }
-        else
+        else if (progress.Shape != ConsumerShape.LeaveTracked)
         {
             await db.SaveChangesAsync(context.CancellationToken);
         }
@@ -45,6 +45,9 @@ public enum ConsumerShape
     OneRow,
     OwnTransaction,
     TwoRows,
+
+    /// <summary>The row is left tracked for the inbox to save (<see cref="InboxMode.SavedByInbox"/>).</summary>
+    LeaveTracked,
 }
 
 /// <summary>Leased mode with a no-op effect: the inbox's own cost around an external call that takes no time.</summary>

@@ -16,7 +16,8 @@ namespace Inbox.Benchmarks.Consume;
 /// </summary>
 public static class ConsumeScenario
 {
-    internal sealed record Variant(string Name, bool Inbox, bool Leased, bool WithOperation, ConsumerShape Shape = ConsumerShape.OneRow);
+    internal sealed record Variant(
+        string Name, bool Inbox, bool Leased, bool WithOperation, ConsumerShape Shape = ConsumerShape.OneRow, bool SavedByInbox = false);
 
     internal static readonly Variant[] Variants =
     [
@@ -24,6 +25,8 @@ public static class ConsumeScenario
         new("transactional inbox", Inbox: true, Leased: false, WithOperation: false),
         new("transactional inbox + operation", Inbox: true, Leased: false, WithOperation: true),
         new("leased, no-op effect", Inbox: true, Leased: true, WithOperation: false),
+        new("saved by inbox", Inbox: true, Leased: false, WithOperation: false, ConsumerShape.LeaveTracked, SavedByInbox: true),
+        new("saved by inbox + operation", Inbox: true, Leased: false, WithOperation: true, ConsumerShape.LeaveTracked, SavedByInbox: true),
         new("bare, own transaction", Inbox: false, Leased: false, WithOperation: false, ConsumerShape.OwnTransaction),
         new("bare, two rows", Inbox: false, Leased: false, WithOperation: false, ConsumerShape.TwoRows),
     ];
@@ -174,7 +177,14 @@ public static class ConsumeScenario
             endpoint.UseFilter(new TimingFilter(() => recorder, progress));
             if (variant.Inbox)
             {
-                endpoint.UseIdempotentInbox<BenchDbContext>(context, o => o.Retry = r => r.Immediate(1));
+                endpoint.UseIdempotentInbox<BenchDbContext>(context, o =>
+                {
+                    o.Retry = r => r.Immediate(1);
+                    if (variant.SavedByInbox)
+                    {
+                        o.Consumer<RowConsumer>(InboxMode.SavedByInbox);
+                    }
+                });
             }
 
             if (variant.Leased)

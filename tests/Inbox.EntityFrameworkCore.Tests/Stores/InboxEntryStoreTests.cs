@@ -175,6 +175,74 @@ public abstract class InboxEntryStoreTests
     }
 
     [SkippableFact]
+    public async Task One_batch_claims_are_taken_only_where_a_batch_is_atomic_and_only_for_inserts()
+    {
+        await using var fixture = await StoreFixture.CreateAsync(Kind);
+        var existing = await AcceptedOperationAsync(fixture);
+        await using var db = fixture.CreateDbContext();
+
+        db.Add(NewRow());
+        var onlyInserts = FreshClaimBatch.Fits(db, completesOperation: true);
+        (await db.Set<InboxOperation>().SingleAsync(o => o.Id == existing)).ErrorCode = "changed";
+        var withAnUpdate = FreshClaimBatch.Fits(db, completesOperation: true);
+
+        Assert.Equal(Kind == DatabaseKind.PostgreSql, onlyInserts);
+        Assert.False(withAnUpdate);
+    }
+
+    [SkippableFact]
+    public async Task One_batch_claim_saves_the_inserts_the_entry_and_the_outcome_together_or_nothing()
+    {
+        Skip.IfNot(Kind == DatabaseKind.PostgreSql, "Only PostgreSQL runs a batch as one implicit transaction.");
+        await using var fixture = await StoreFixture.CreateAsync(Kind);
+        var operation = await AcceptedOperationAsync(fixture);
+
+        await using (var db = fixture.CreateDbContext())
+        {
+            db.Add(NewRow());
+            await FreshClaimBatch.SaveAsync(db, Request(token: "first"), "{\"n\":1}", operation, default);
+        }
+
+        await using (var db = fixture.CreateDbContext())
+        {
+            db.Add(NewRow());
+            await Assert.ThrowsAsync<DbUpdateException>(() => FreshClaimBatch.SaveAsync(db, Request(token: "second"), "{\"n\":2}", operation, default));
+            Assert.Empty(db.ChangeTracker.Entries<InboxEntry>());
+        }
+
+        await using var check = fixture.CreateDbContext();
+        var entry = await check.Set<InboxEntry>().AsNoTracking().SingleAsync();
+        Assert.Equal(("first", OperationStatus.Succeeded, "{\"n\":1}"), (entry.ClaimToken, entry.Status, entry.Result));
+        var stored = await check.Set<InboxOperation>().AsNoTracking().ToListAsync();
+        Assert.Equal(2, stored.Count);
+        var completed = stored.Single(o => o.Id == operation);
+        Assert.Equal((OperationStatus.Succeeded, "{\"n\":1}", Now), (completed.Status, completed.Result, completed.UpdatedAt));
+    }
+
+    private static async Task<string> AcceptedOperationAsync(StoreFixture fixture)
+    {
+        var operation = StoreFixture.NewOperation();
+        await fixture.WithStoreAsync(store => store.AcceptAsync(operation, TimeSpan.FromSeconds(5), default).AsTask());
+        return operation.Id;
+    }
+
+    // Stands in for a consumer's insert: the store tests' context maps only the inbox's own tables.
+    private static InboxOperation NewRow() => new()
+    {
+        Id = RandomIds.NewOperationId(),
+        TenantId = "org_b",
+        Endpoint = "POST /rows",
+        IdempotencyKey = Guid.NewGuid().ToString(),
+        Fingerprint = new byte[32],
+        RequestId = RandomIds.NewRequestId(),
+        MessageType = "row",
+        CreatedAt = Now,
+        UpdatedAt = Now,
+        ExpiresAt = Now.AddHours(1),
+        RelayAt = Now.AddHours(1),
+    };
+
+    [SkippableFact]
     public async Task Operation_outcomes_follow_the_inbox_and_a_succeeded_operation_never_changes()
     {
         await using var fixture = await StoreFixture.CreateAsync(Kind);

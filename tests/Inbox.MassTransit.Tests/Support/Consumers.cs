@@ -13,7 +13,18 @@ public sealed class ClaimConsumer(WorkerDbContext db, TestEffects effects) : ICo
 
         var claim = new ClaimRecord { Id = Guid.NewGuid(), OperationId = delivery.OperationId, PatientId = context.Message.PatientId };
         db.Claims.Add(claim);
-        await db.SaveChangesAsync(context.CancellationToken);
+        if (delivery.Mode != InboxMode.SavedByInbox || effects.SaveAnyway)
+        {
+            try
+            {
+                await db.SaveChangesAsync(context.CancellationToken);
+            }
+            catch (InvalidOperationException exception)
+            {
+                effects.SaveErrors.Enqueue(exception.Message);
+                throw;
+            }
+        }
 
         if (effects.RejectClaims)
         {

@@ -24,6 +24,12 @@ public sealed class TestEffects
     /// <summary>When set, every attempt throws a plain exception (retries exhaust).</summary>
     public volatile bool AlwaysThrow;
 
+    /// <summary>When set, the claim consumer calls SaveChanges even in <see cref="InboxMode.SavedByInbox"/>, where it leaves its write tracked.</summary>
+    public volatile bool SaveAnyway;
+
+    /// <summary>The messages of the claim consumer's refused saves.</summary>
+    public ConcurrentQueue<string> SaveErrors { get; } = new();
+
     /// <summary>Runs inside the downstream call, after it is recorded; lets a test hold an effect mid-flight.</summary>
     public Func<string, CancellationToken, Task>? DuringDownstreamCall { get; set; }
 
