@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
+using System.Reflection;
 using Inbox.EntityFrameworkCore.Model;
 using Inbox.EntityFrameworkCore.Sql;
 using Inbox.Operations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Inbox.EntityFrameworkCore.Inbox;
@@ -14,17 +17,25 @@ namespace Inbox.EntityFrameworkCore.Inbox;
 /// </summary>
 internal static class FreshClaimBatch
 {
-    // Kept well under EF Core's batch limits (commands and parameters), so the save is always one batch.
+    // A bound on the batch's size, well under Npgsql's default batch limit of 1,000 commands.
     private const int MaxChanges = 100;
 
+    private static readonly ConcurrentDictionary<Type, bool> OverridesSave = new();
+
     /// <summary>
-    /// Whether the provider runs a batch atomically and this context's changes fit in one batch. The consumer's
-    /// changes must all be inserts: EF Core checks an update's or a delete's row count only after the batch has run,
-    /// and without an explicit transaction the batch would already be committed.
+    /// Whether the provider runs a batch atomically and this context's changes are sure to be one batch of plain
+    /// inserts. Updates and deletes are excluded because EF Core checks their row counts only after the batch has
+    /// run, when it is already committed; so are inserts EF Core turns into something else or splits (owned and
+    /// table-split types, JSON columns, types mapped to several tables), keys the database generates (EF Core reads
+    /// them back in a batch of their own), an open transaction, and contexts whose own save logic (a
+    /// <c>SaveChanges</c> override or a save interceptor) could change the batch after this check.
     /// </summary>
     public static bool Fits(DbContext db, bool completesOperation)
     {
-        if (DatabaseProviders.Detect(db) != DatabaseProvider.PostgreSql)
+        if (DatabaseProviders.Detect(db) != DatabaseProvider.PostgreSql
+            || db.Database.CurrentTransaction is not null
+            || System.Transactions.Transaction.Current is not null
+            || HasOwnSaveLogic(db))
         {
             return false;
         }
@@ -34,10 +45,10 @@ internal static class FreshClaimBatch
         {
             switch (entry.State)
             {
-                case EntityState.Added:
+                case EntityState.Added when IsPlainInsert(entry):
                     inserts++;
                     break;
-                case EntityState.Modified or EntityState.Deleted:
+                case EntityState.Added or EntityState.Modified or EntityState.Deleted:
                     return false;
             }
         }
@@ -46,6 +57,32 @@ internal static class FreshClaimBatch
         var commands = inserts + (completesOperation ? 2 : 1);
         return commands <= Math.Min(MaxChanges, relational?.MaxBatchSize ?? MaxChanges) && commands >= (relational?.MinBatchSize ?? 1);
     }
+
+    private static bool IsPlainInsert(EntityEntry entry)
+    {
+        var type = entry.Metadata;
+        if (type.IsOwned() || type.IsMappedToJson())
+        {
+            return false;
+        }
+
+        var tables = 0;
+        foreach (var mapping in type.GetTableMappings())
+        {
+            if (mapping.Table.IsShared || ++tables > 1)
+            {
+                return false;
+            }
+        }
+
+        return tables == 1 && !entry.Properties.Any(p => p.IsTemporary);
+    }
+
+    private static bool HasOwnSaveLogic(DbContext db) =>
+        OverridesSave.GetOrAdd(db.GetType(), static type => type
+            .GetMethods(BindingFlags.Public | BindingFlags.Instance)
+            .Any(m => m.Name is nameof(DbContext.SaveChanges) or nameof(DbContext.SaveChangesAsync) && m.DeclaringType != typeof(DbContext)))
+        || db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.Any(i => i is ISaveChangesInterceptor) == true;
 
     /// <summary>
     /// Adds the claim (written as succeeded, with the result) and the operation's outcome to the tracked changes and
@@ -56,40 +93,37 @@ internal static class FreshClaimBatch
     public static async Task SaveAsync(
         DbContext db, InboxClaimRequest claim, string? resultJson, string? completesOperationId, CancellationToken cancellationToken)
     {
-        var entry = db.Set<InboxEntry>().Add(new InboxEntry
-        {
-            Consumer = claim.Consumer,
-            MessageKey = claim.MessageKey,
-            Status = OperationStatus.Succeeded,
-            OperationId = claim.OperationId,
-            ClaimToken = claim.ClaimToken,
-            Attempt = 1,
-            ClaimKind = (int)ClaimKind.Fresh,
-            Result = resultJson,
-            CreatedAt = claim.Now,
-            UpdatedAt = claim.Now,
-            ExpiresAt = claim.ExpiresAt,
-        });
+        EntityEntry<InboxEntry>? entry = null;
         EntityEntry<InboxOperation>? attached = null;
-        if (completesOperationId is not null)
-        {
-            attached = TrackSucceeded(db, completesOperationId, resultJson, claim.Now);
-        }
-
         var transactions = db.Database.AutoTransactionBehavior;
         db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
         try
         {
+            entry = db.Set<InboxEntry>().Add(new InboxEntry
+            {
+                Consumer = claim.Consumer,
+                MessageKey = claim.MessageKey,
+                Status = OperationStatus.Succeeded,
+                OperationId = claim.OperationId,
+                ClaimToken = claim.ClaimToken,
+                Attempt = 1,
+                ClaimKind = (int)ClaimKind.Fresh,
+                Result = resultJson,
+                CreatedAt = claim.Now,
+                UpdatedAt = claim.Now,
+                ExpiresAt = claim.ExpiresAt,
+            });
+            if (completesOperationId is not null)
+            {
+                attached = TrackSucceeded(db, completesOperationId, resultJson, claim.Now);
+            }
+
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            entry.State = EntityState.Detached;
-            if (attached is not null)
-            {
-                attached.State = EntityState.Detached;
-            }
-
+            entry?.State = EntityState.Detached;
+            attached?.State = EntityState.Detached;
             throw;
         }
         finally

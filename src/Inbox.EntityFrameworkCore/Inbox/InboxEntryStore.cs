@@ -106,6 +106,10 @@ internal static class InboxEntryStore
         }
     }
 
+    /// <summary>Completes the operation with the result, unless it already succeeded.</summary>
+    public static Task<int> SucceedOperationAsync(DbContext db, string operationId, string? resultJson, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RawSql.ExecuteAsync(db, InboxEntrySql.For(db).SucceedOperation, [operationId, resultJson, now], cancellationToken);
+
     /// <summary>
     /// Records the outcome of a leased claim; the operation is completed only when this delivery still held the
     /// lease. Returns whether it did.

@@ -3,8 +3,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Inbox.MassTransit.Consuming;
 
 /// <summary>
-/// Refuses <c>SaveChanges</c> while a <see cref="InboxMode.SavedByInbox"/> consumer runs: a save of its own would
-/// commit before the claim, outside the inbox's batch.
+/// Refuses <c>SaveChanges</c> while a <see cref="InboxMode.SavedByInbox"/> consumer runs, and a transaction left open
+/// by it: either would commit (or roll back) the consumer's writes apart from the inbox's claim.
 /// </summary>
 internal sealed class ConsumerSaveGuard : IDisposable
 {
@@ -21,6 +21,17 @@ internal sealed class ConsumerSaveGuard : IDisposable
     public static ConsumerSaveGuard Forbid(DbContext db, string consumer) => new(db, consumer);
 
     public void Dispose() => _db.SavingChanges -= Refuse;
+
+    /// <summary>Refuses a transaction the consumer began: the inbox's save would run inside it and be rolled back with it.</summary>
+    public void ThrowIfTransactionOpen()
+    {
+        if (_db.Database.CurrentTransaction is not null)
+        {
+            throw new InvalidOperationException(
+                $"{_consumer} runs in InboxMode.SavedByInbox and began a transaction: leave its changes tracked and let the inbox save them. " +
+                "Use InboxMode.Transactional to manage the transaction yourself.");
+        }
+    }
 
     private void Refuse(object? sender, SavingChangesEventArgs e) => throw new InvalidOperationException(
         $"{_consumer} runs in InboxMode.SavedByInbox: leave its changes tracked and let the inbox save them with its claim. " +

@@ -99,12 +99,19 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
         InboxConsumeState? consumed, CancellationToken cancellationToken)
     {
         var strategy = db.Database.CreateExecutionStrategy();
+        var executions = 0;
         return await strategy.ExecuteAsync(
             async token =>
             {
                 if (consumed is null)
                 {
                     db.ChangeTracker.Clear();
+                }
+                else if (++executions > 1)
+                {
+                    // A retried execution cannot tell whether the first one's save was accepted into the change
+                    // tracker before it failed: run the whole delivery again, consumer included.
+                    throw new InboxRetryException($"{settings.Name} retries {identity.MessageKey} from the start after a transient failure.");
                 }
 
                 var transaction = await db.Database.BeginTransactionAsync(token).ConfigureAwait(false);
@@ -115,6 +122,7 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
                     if (!claim.Claimed)
                     {
                         await transaction.RollbackAsync(token).ConfigureAwait(false);
+                        db.ChangeTracker.Clear();
                         return NotClaimed(claim);
                     }
 
@@ -124,12 +132,10 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
                         await next.Send(context).ConfigureAwait(false);
                     }
 
-                    // Accepted only after the commit, so a retried attempt saves the consumer's changes again.
-                    await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, token).ConfigureAwait(false);
+                    await db.SaveChangesAsync(token).ConfigureAwait(false);
                     await InboxEntryStore.CompleteTransactionalAsync(
                         db, settings.Name, identity.MessageKey, state.ResultJson, OperationToComplete(identity), time.GetUtcNow(), token).ConfigureAwait(false);
                     await transaction.CommitAsync(token).ConfigureAwait(false);
-                    db.ChangeTracker.AcceptAllChanges();
                     return (Outcome.Done, (DateTimeOffset?)null);
                 }).ConfigureAwait(false);
             },
@@ -137,18 +143,20 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
     }
 
     /// <summary>
-    /// Runs the consumer first, with its own saves refused, then saves its changes with a fresh claim and the outcome
-    /// in one batch where the provider makes a batch atomic. A duplicate fails that batch and is skipped; a failed
-    /// entry (a redrive), an operation that is gone, or a provider without atomic batches takes the transactional way.
+    /// Runs the consumer first, with its own saves and transactions refused, then saves its changes with a fresh
+    /// claim and the outcome in one batch where the provider makes a batch atomic and the changes are plain inserts.
+    /// A duplicate fails that batch and is skipped; a failed entry (a redrive) or one held by a lease, other changes
+    /// and other providers take the transactional way.
     /// </summary>
     private async Task<(Outcome, DateTimeOffset?)> RunSavedByInboxAsync(
         ConsumeContext<TMessage> context, IPipe<ConsumeContext<TMessage>> next, TDbContext db, InboxMessageIdentity identity,
         CancellationToken cancellationToken)
     {
         var state = Track(context, identity, FreshClaim);
-        using (ConsumerSaveGuard.Forbid(db, settings.Name))
+        using (var guard = ConsumerSaveGuard.Forbid(db, settings.Name))
         {
             await next.Send(context).ConfigureAwait(false);
+            guard.ThrowIfTransactionOpen();
         }
 
         var operationId = OperationToComplete(identity);
@@ -160,18 +168,27 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
                 await FreshClaimBatch.SaveAsync(db, request, state.ResultJson, operationId, cancellationToken).ConfigureAwait(false);
                 return (Outcome.Done, null);
             }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
                 var entry = await InboxEntryStore.ReadClaimAsync(db, settings.Name, identity.MessageKey, request.ClaimToken, cancellationToken).ConfigureAwait(false);
                 switch (entry)
                 {
                     case null:
-                        // The batch rolled back on one of the consumer's own writes.
+                        // The batch rolled back, on one of the consumer's own writes: the attempt is retried.
                         throw;
                     case { Claimed: true }:
-                        // The batch committed; only EF Core's row count check failed (the operation is gone).
+                        // This attempt's claim is there, so the batch committed and EF Core failed afterwards (a row
+                        // count check on the operation, which may be gone). Record the outcome with its guard.
+                        Log.SavedDespiteError(logger, settings.Name, identity.MessageKey, exception);
+                        db.ChangeTracker.Clear();
+                        if (operationId is not null)
+                        {
+                            await InboxEntryStore.SucceedOperationAsync(db, operationId, state.ResultJson, request.Now, cancellationToken).ConfigureAwait(false);
+                        }
+
                         return (Outcome.Done, null);
                     case { Status: OperationStatus.Succeeded }:
+                        db.ChangeTracker.Clear();
                         return (Outcome.Duplicate, null);
                 }
 

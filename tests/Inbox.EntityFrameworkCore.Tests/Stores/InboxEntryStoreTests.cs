@@ -175,7 +175,7 @@ public abstract class InboxEntryStoreTests
     }
 
     [SkippableFact]
-    public async Task One_batch_claims_are_taken_only_where_a_batch_is_atomic_and_only_for_inserts()
+    public async Task One_batch_claims_are_taken_only_where_a_batch_is_atomic_and_only_for_inserts_of_application_keys()
     {
         await using var fixture = await StoreFixture.CreateAsync(Kind);
         var existing = await AcceptedOperationAsync(fixture);
@@ -183,10 +183,14 @@ public abstract class InboxEntryStoreTests
 
         db.Add(NewRow());
         var onlyInserts = FreshClaimBatch.Fits(db, completesOperation: true);
+        var numbered = db.Add(new NumberedRow { Text = "identity" });
+        var withAGeneratedKey = FreshClaimBatch.Fits(db, completesOperation: true);
+        numbered.State = EntityState.Detached;
         (await db.Set<InboxOperation>().SingleAsync(o => o.Id == existing)).ErrorCode = "changed";
         var withAnUpdate = FreshClaimBatch.Fits(db, completesOperation: true);
 
         Assert.Equal(Kind == DatabaseKind.PostgreSql, onlyInserts);
+        Assert.False(withAGeneratedKey);
         Assert.False(withAnUpdate);
     }
 

@@ -150,6 +150,23 @@ public sealed class SavedByInboxTests
     }
 
     [Fact]
+    public async Task Consumer_that_begins_a_transaction_is_refused_and_nothing_is_stored()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        var effects = new TestEffects { BeginTransaction = true };
+        await using var host = await StartAsync(database, rabbit, effects, inbox => inbox.Retry = r => r.Immediate(1));
+
+        var publication = await host.SubmitAsync(new SubmitClaim("pat_1"));
+
+        var failed = await host.OperationWhenAsync(publication.OperationId, OperationStatus.Failed);
+        Assert.Equal("processing_failed", failed.ErrorCode);
+        Assert.Equal(2, effects.Invocations[publication.OperationId]);
+        Assert.Empty(await host.ClaimsAsync());
+        Assert.Empty(await host.EntriesAsync());
+    }
+
+    [Fact]
     public async Task Message_of_an_operation_that_is_gone_is_still_saved_once()
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);

@@ -1,0 +1,126 @@
+using System.Transactions;
+using Inbox.EntityFrameworkCore.Inbox;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Inbox.EntityFrameworkCore.Tests.Stores;
+
+/// <summary>
+/// When the one-batch save is taken: only where the batch is sure to be one atomic batch of plain inserts. No
+/// server is needed: the decision reads the model, the change tracker and the options.
+/// </summary>
+public sealed class FreshClaimBatchTests
+{
+    [Fact]
+    public void Inserts_of_application_keys_on_postgresql_are_one_batch()
+    {
+        using var db = BatchContext.Create();
+        db.Add(new PlainRow());
+        db.Add(new PlainRow());
+
+        Assert.True(FreshClaimBatch.Fits(db, completesOperation: true));
+    }
+
+    [Fact]
+    public void Other_providers_take_the_transactional_way()
+    {
+        using var db = new BatchContext(new DbContextOptionsBuilder<BatchContext>().UseSqlite("Data Source=:memory:").Options);
+        db.Add(new PlainRow());
+
+        Assert.False(FreshClaimBatch.Fits(db, completesOperation: true));
+    }
+
+    [Fact]
+    public void A_key_the_database_generates_an_owned_type_or_an_update_takes_the_transactional_way()
+    {
+        Assert.False(FitsWith(db => db.Add(new NumberedRow())));
+        Assert.False(FitsWith(db => db.Add(new OwnerRow { Detail = new OwnedDetail { Text = "inline" } })));
+        Assert.False(FitsWith(db => db.Entry(new PlainRow()).State = EntityState.Modified));
+        Assert.False(FitsWith(db => db.Entry(new PlainRow()).State = EntityState.Deleted));
+    }
+
+    [Fact]
+    public void More_changes_than_one_batch_allows_take_the_transactional_way()
+    {
+        Assert.True(FitsWith(db => db.AddRange(Enumerable.Range(0, 98).Select(_ => new PlainRow()))));
+        Assert.False(FitsWith(db => db.AddRange(Enumerable.Range(0, 99).Select(_ => new PlainRow()))));
+        using var small = BatchContext.Create(npgsql => npgsql.MaxBatchSize(2));
+        small.Add(new PlainRow());
+        Assert.False(FreshClaimBatch.Fits(small, completesOperation: true));
+        using var splitting = BatchContext.Create(npgsql => npgsql.MinBatchSize(4));
+        splitting.Add(new PlainRow());
+        Assert.False(FreshClaimBatch.Fits(splitting, completesOperation: true));
+    }
+
+    [Fact]
+    public void Open_transactions_save_overrides_and_save_interceptors_take_the_transactional_way()
+    {
+        using (new TransactionScope(TransactionScopeAsyncFlowOption.Enabled))
+        {
+            Assert.False(FitsWith(db => db.Add(new PlainRow())));
+        }
+
+        using var overriding = new OverridingContext(BatchContext.Options<OverridingContext>());
+        overriding.Add(new PlainRow());
+        Assert.False(FreshClaimBatch.Fits(overriding, completesOperation: false));
+
+        using var intercepted = new BatchContext(new DbContextOptionsBuilder<BatchContext>()
+            .UseNpgsql("Host=unused").AddInterceptors(new StampingInterceptor()).Options);
+        intercepted.Add(new PlainRow());
+        Assert.False(FreshClaimBatch.Fits(intercepted, completesOperation: false));
+    }
+
+    private static bool FitsWith(Action<BatchContext> change)
+    {
+        using var db = BatchContext.Create();
+        change(db);
+        return FreshClaimBatch.Fits(db, completesOperation: true);
+    }
+
+    private class BatchContext(DbContextOptions options) : DbContext(options)
+    {
+        public static BatchContext Create(Action<Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure.NpgsqlDbContextOptionsBuilder>? npgsql = null) =>
+            new(Options<BatchContext>(npgsql));
+
+        public static DbContextOptions<T> Options<T>(Action<Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure.NpgsqlDbContextOptionsBuilder>? npgsql = null)
+            where T : DbContext =>
+            new DbContextOptionsBuilder<T>().UseNpgsql("Host=unused", o => npgsql?.Invoke(o)).Options;
+
+        protected override void OnModelCreating(ModelBuilder modelBuilder)
+        {
+            modelBuilder.AddInbox();
+            modelBuilder.Entity<PlainRow>();
+            modelBuilder.Entity<NumberedRow>();
+            modelBuilder.Entity<OwnerRow>().OwnsOne(o => o.Detail);
+        }
+    }
+
+    private sealed class OverridingContext(DbContextOptions options) : BatchContext(options)
+    {
+        public override Task<int> SaveChangesAsync(CancellationToken cancellationToken = default) => base.SaveChangesAsync(cancellationToken);
+    }
+
+    private sealed class StampingInterceptor : SaveChangesInterceptor;
+
+    private sealed class PlainRow
+    {
+        public Guid Id { get; set; } = Guid.NewGuid();
+    }
+
+    private sealed class NumberedRow
+    {
+        public int Id { get; set; }
+    }
+
+    private sealed class OwnerRow
+    {
+        public Guid Id { get; set; } = Guid.NewGuid();
+
+        public OwnedDetail Detail { get; set; } = new();
+    }
+
+    private sealed class OwnedDetail
+    {
+        public string Text { get; set; } = "";
+    }
+}
