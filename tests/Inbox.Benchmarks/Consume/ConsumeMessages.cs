@@ -11,11 +11,6 @@ public sealed class RowConsumer(BenchDbContext db, ConsumeProgress progress) : I
     public async Task Consume(ConsumeContext<BenchMessage> context)
     {
         db.Rows.Add(new BenchRow { Id = Guid.NewGuid(), Index = context.Message.Index, Text = context.Message.Text });
-        if (progress.Shape == ConsumerShape.TwoRows)
-        {
-            db.Rows.Add(new BenchRow { Id = Guid.NewGuid(), Index = context.Message.Index, Text = "second" });
-        }
-
         if (progress.Shape == ConsumerShape.OwnTransaction)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken);
@@ -37,14 +32,14 @@ public sealed class RowConsumer(BenchDbContext db, ConsumeProgress progress) : I
 }
 
 /// <summary>
-/// What the bare consumer does beyond its one row, to show the floor under any inbox: its write inside an explicit
-/// transaction (a second round trip, as the inbox's COMMIT), or two rows in one batch (a second insert, as the claim).
+/// How the consumer writes its row: saved at once, saved inside an explicit transaction of its own (the floor under
+/// any inbox that keeps a transaction around the consumer's writes: a second round trip for the COMMIT), or left
+/// tracked for the inbox to save.
 /// </summary>
 public enum ConsumerShape
 {
     OneRow,
     OwnTransaction,
-    TwoRows,
 
     /// <summary>The row is left tracked for the inbox to save (<see cref="InboxMode.SavedByInbox"/>).</summary>
     LeaveTracked,
