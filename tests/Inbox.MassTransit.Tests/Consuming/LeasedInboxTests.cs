@@ -266,6 +266,8 @@ public sealed class LeasedInboxTests
         var warmup = await host.SubmitAsync(new FireWebhook("warm"));
         await host.OperationWhenAsync(warmup.OperationId, OperationStatus.Succeeded);
 
+        // The warm-up's outcome is visible before its command has finished reporting; the metric comes after both.
+        await Eventually.TrueAsync("the warm-up to be consumed", () => Task.FromResult(host.Metrics.Consumed == 1));
         host.Commands.Reset();
         await host.SubmitAsync(new FireWebhook("claim.updated"));
         await Eventually.TrueAsync("the second message", () => Task.FromResult(host.Metrics.Consumed == 2));

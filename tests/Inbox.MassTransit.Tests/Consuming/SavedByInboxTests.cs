@@ -203,6 +203,8 @@ public sealed class SavedByInboxTests
         var warmup = await host.SubmitAsync(new SubmitClaim("warm"));
         await host.OperationWhenAsync(warmup.OperationId, OperationStatus.Succeeded);
 
+        // The warm-up's outcome is visible before its command has finished reporting; the metric comes after both.
+        await Eventually.TrueAsync("the warm-up to be consumed", () => Task.FromResult(host.Metrics.Consumed == 1));
         host.Commands.Reset();
         var publication = await host.SubmitAsync(new SubmitClaim("pat_1"));
         await Eventually.TrueAsync("the second message", () => Task.FromResult(host.Metrics.Consumed == 2));
