@@ -25,10 +25,11 @@ internal static class FreshClaimBatch
     /// <summary>
     /// Whether the provider runs a batch atomically and this context's changes are sure to be one batch of plain
     /// inserts. Updates and deletes are excluded because EF Core checks their row counts only after the batch has
-    /// run, when it is already committed; so are inserts EF Core turns into something else or splits (owned and
-    /// table-split types, JSON columns, types mapped to several tables), keys the database generates (EF Core reads
-    /// them back in a batch of their own), an open transaction, and contexts whose own save logic (a
-    /// <c>SaveChanges</c> override or a save interceptor) could change the batch after this check.
+    /// run, when it is already committed; so are inserts EF Core turns into something else or splits (owned types,
+    /// JSON-mapped ones among them, table splitting, types mapped to several tables), keys the database generates (EF Core
+    /// inserts the rows that refer to such a key in a later batch), the inbox's own entities, an open transaction,
+    /// and contexts whose own save logic (a <c>SaveChanges</c> override or a save interceptor) could change the
+    /// batch after this check.
     /// </summary>
     public static bool Fits(DbContext db, bool completesOperation)
     {
@@ -45,9 +46,12 @@ internal static class FreshClaimBatch
         {
             switch (entry.State)
             {
-                case EntityState.Added when IsPlainInsert(entry):
+                case EntityState.Added when entry.Entity is not (InboxEntry or InboxOperation) && IsPlainInsert(entry):
                     inserts++;
                     break;
+                case EntityState.Unchanged when entry.Entity is InboxOperation:
+                    // The outcome attaches its own operation entry; one the consumer loaded would clash with it.
+                    return false;
                 case EntityState.Added or EntityState.Modified or EntityState.Deleted:
                     return false;
             }
@@ -61,7 +65,7 @@ internal static class FreshClaimBatch
     private static bool IsPlainInsert(EntityEntry entry)
     {
         var type = entry.Metadata;
-        if (type.IsOwned() || type.IsMappedToJson())
+        if (type.IsOwned())
         {
             return false;
         }
@@ -133,13 +137,13 @@ internal static class FreshClaimBatch
     }
 
     /// <summary>
-    /// Marks the operation succeeded: an update of these columns only, which the claim's primary key makes the
-    /// operation's one completion. Returns the entry when it was attached here (not already tracked by the consumer).
+    /// Marks the operation succeeded: an update of these columns only. Unlike the SQL outcome statements it cannot
+    /// skip an operation that already succeeded, which only a second consumer completing the same operation would
+    /// meet (<c>CompletesOperation</c> asks for one).
     /// </summary>
-    private static EntityEntry<InboxOperation>? TrackSucceeded(DbContext db, string operationId, string? resultJson, DateTimeOffset now)
+    private static EntityEntry<InboxOperation> TrackSucceeded(DbContext db, string operationId, string? resultJson, DateTimeOffset now)
     {
-        var tracked = db.ChangeTracker.Entries<InboxOperation>().FirstOrDefault(e => e.Entity.Id == operationId);
-        var operation = tracked ?? db.Set<InboxOperation>().Attach(new InboxOperation { Id = operationId });
+        var operation = db.Set<InboxOperation>().Attach(new InboxOperation { Id = operationId });
         operation.Entity.Status = OperationStatus.Succeeded;
         operation.Entity.Result = resultJson;
         operation.Entity.ErrorCode = null;
@@ -154,6 +158,6 @@ internal static class FreshClaimBatch
             operation.Property(property).IsModified = true;
         }
 
-        return tracked is null ? operation : null;
+        return operation;
     }
 }

@@ -22,17 +22,15 @@ internal static class InboxEntryStore
         var statement = request.LeaseExpiresAt is null ? sql.ClaimTransactional
             : startsInClaim ? sql.ClaimLeasedStartingOperation!
             : sql.ClaimLeased;
-        object?[] parameters = startsInClaim
-            ?
-            [
-                request.Consumer, request.MessageKey, request.OperationId, request.ClaimToken, request.Now, request.ExpiresAt,
-                request.TakeoverBefore, request.LeaseExpiresAt, start!.Value.OperationId, start.Value.RelayAt,
-            ]
-            :
-            [
-                request.Consumer, request.MessageKey, request.OperationId, request.ClaimToken, request.Now, request.ExpiresAt,
-                request.TakeoverBefore, request.LeaseExpiresAt,
-            ];
+        object?[] parameters =
+        [
+            request.Consumer, request.MessageKey, request.OperationId, request.ClaimToken, request.Now, request.ExpiresAt,
+            request.TakeoverBefore, request.LeaseExpiresAt,
+        ];
+        if (startsInClaim)
+        {
+            parameters = [.. parameters, start!.Value.OperationId, start.Value.RelayAt];
+        }
 
         InboxClaimResult claim;
         try
@@ -52,22 +50,31 @@ internal static class InboxEntryStore
 
         if (claim.Claimed && start is { } operation && !startsInClaim)
         {
-            await StartOperationAsync(db, request, operation, cancellationToken).ConfigureAwait(false);
+            await StartOrGiveBackAsync(db, request, operation, cancellationToken).ConfigureAwait(false);
         }
 
         return claim;
     }
 
-    private static async Task StartOperationAsync(DbContext db, InboxClaimRequest request, OperationStart operation, CancellationToken cancellationToken)
+    /// <summary>Starts the claimed operation; if that fails, gives the claim back at once rather than leave it held until its lease expires.</summary>
+    private static async Task StartOrGiveBackAsync(DbContext db, InboxClaimRequest request, OperationStart operation, CancellationToken cancellationToken)
     {
         try
         {
             await StartOperationAsync(db, operation.OperationId, request.Now, operation.RelayAt, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception startError)
         {
-            // Give the claim back at once rather than leave it held until its lease expires.
-            await ReleaseAttemptAsync(db, request.Consumer, request.MessageKey, request.ClaimToken, request.Now, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await ReleaseAttemptAsync(db, request.Consumer, request.MessageKey, request.ClaimToken, request.Now, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception releaseError)
+            {
+                // Report both, the start's error first; the lease still expires on its own.
+                throw new AggregateException(startError, releaseError);
+            }
+
             throw;
         }
     }
@@ -148,10 +155,15 @@ internal static class InboxEntryStore
         CancellationToken cancellationToken)
     {
         var sql = InboxEntrySql.For(db);
-        _ = failsOperationId is null
-            ? await RawSql.ExecuteAsync(db, sql.ReleaseFailed, [consumer, messageKey, errorCode, errorMessage, now], cancellationToken).ConfigureAwait(false)
-            : await RawSql.ExecuteAsync(
+        if (failsOperationId is null)
+        {
+            await RawSql.ExecuteAsync(db, sql.ReleaseFailed, [consumer, messageKey, errorCode, errorMessage, now], cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await RawSql.ExecuteAsync(
                 db, sql.ReleaseFailedAndFailOperation, [consumer, messageKey, errorCode, errorMessage, now, failsOperationId], cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task<InboxClaimResult?> ReadClaimAsync(

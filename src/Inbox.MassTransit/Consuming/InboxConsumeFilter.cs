@@ -177,8 +177,9 @@ internal sealed class InboxConsumeFilter<TDbContext, TMessage>(
                         // The batch rolled back, on one of the consumer's own writes: the attempt is retried.
                         throw;
                     case { Claimed: true }:
-                        // This attempt's claim is there, so the batch committed and EF Core failed afterwards (a row
-                        // count check on the operation, which may be gone). Record the outcome with its guard.
+                        // This attempt's claim is there, so the batch committed and EF Core failed afterwards: the
+                        // operation's update matched no row (it is gone, or the application's conventions gave it a
+                        // concurrency token). Complete it through the SQL statement, which needs neither.
                         Log.SavedDespiteError(logger, settings.Name, identity.MessageKey, exception);
                         db.ChangeTracker.Clear();
                         if (operationId is not null)

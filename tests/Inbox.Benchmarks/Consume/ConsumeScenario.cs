@@ -53,7 +53,7 @@ public static class ConsumeScenario
             await scope.ServiceProvider.GetRequiredService<BenchDbContext>().Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         }
 
-        // The operation variant seeds its rows with PostgreSQL's generate_series; the other three tell the story.
+        // The operation variants seed their rows with PostgreSQL's generate_series; the others tell the story.
         await RunVariantsAsync(options, host, "SQLite + in-memory transport", Variants.Where(v => !v.WithOperation).ToArray());
     }
 

@@ -1,6 +1,7 @@
 using System.Transactions;
 using Inbox.EntityFrameworkCore.Inbox;
 using Microsoft.EntityFrameworkCore;
+using Inbox.EntityFrameworkCore.Model;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Inbox.EntityFrameworkCore.Tests.Stores;
@@ -31,12 +32,22 @@ public sealed class FreshClaimBatchTests
     }
 
     [Fact]
-    public void A_key_the_database_generates_an_owned_type_or_an_update_takes_the_transactional_way()
+    public void Inserts_that_are_not_one_plain_insert_each_take_the_transactional_way()
     {
         Assert.False(FitsWith(db => db.Add(new NumberedRow())));
         Assert.False(FitsWith(db => db.Add(new OwnerRow { Detail = new OwnedDetail { Text = "inline" } })));
+        Assert.False(FitsWith(db => db.Add(new JsonOwnerRow { Detail = new OwnedDetail { Text = "json" } })));
+        Assert.False(FitsWith(db => db.Add(new DerivedRow())));
+        Assert.True(FitsWith(db => db.Add(new BaseRow())));
+    }
+
+    [Fact]
+    public void Updates_deletes_and_the_inbox_own_entities_take_the_transactional_way()
+    {
         Assert.False(FitsWith(db => db.Entry(new PlainRow()).State = EntityState.Modified));
         Assert.False(FitsWith(db => db.Entry(new PlainRow()).State = EntityState.Deleted));
+        Assert.False(FitsWith(db => db.Attach(new InboxOperation { Id = "op_loaded" })));
+        Assert.False(FitsWith(db => db.Add(new InboxEntry { Consumer = "c", MessageKey = "k" })));
     }
 
     [Fact]
@@ -92,6 +103,9 @@ public sealed class FreshClaimBatchTests
             modelBuilder.Entity<PlainRow>();
             modelBuilder.Entity<NumberedRow>();
             modelBuilder.Entity<OwnerRow>().OwnsOne(o => o.Detail);
+            modelBuilder.Entity<JsonOwnerRow>().OwnsOne(o => o.Detail, detail => detail.ToJson());
+            modelBuilder.Entity<BaseRow>().UseTptMappingStrategy();
+            modelBuilder.Entity<DerivedRow>();
         }
     }
 
@@ -117,6 +131,23 @@ public sealed class FreshClaimBatchTests
         public Guid Id { get; set; } = Guid.NewGuid();
 
         public OwnedDetail Detail { get; set; } = new();
+    }
+
+    private sealed class JsonOwnerRow
+    {
+        public Guid Id { get; set; } = Guid.NewGuid();
+
+        public OwnedDetail Detail { get; set; } = new();
+    }
+
+    private class BaseRow
+    {
+        public Guid Id { get; set; } = Guid.NewGuid();
+    }
+
+    private sealed class DerivedRow : BaseRow
+    {
+        public string Extra { get; set; } = "";
     }
 
     private sealed class OwnedDetail

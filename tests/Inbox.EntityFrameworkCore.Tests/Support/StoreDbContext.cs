@@ -7,14 +7,14 @@ public sealed class StoreDbContext(DbContextOptions<StoreDbContext> options) : D
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddInbox();
-        modelBuilder.Entity<NumberedRow>().ToTable("numbered_rows");
+        modelBuilder.Entity<AuditRow>().ToTable("audit_rows");
     }
 }
 
-/// <summary>An application row whose key the database generates (an identity column).</summary>
-public sealed class NumberedRow
+/// <summary>An application row with an application-set key, in a table EF Core writes before the inbox's tables.</summary>
+public sealed class AuditRow
 {
-    public int Id { get; set; }
+    public Guid Id { get; set; } = Guid.NewGuid();
 
     public string Text { get; set; } = "";
 }

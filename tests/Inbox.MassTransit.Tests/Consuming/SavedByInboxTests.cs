@@ -74,12 +74,11 @@ public sealed class SavedByInboxTests
             await using var db = first.CreateDbContext();
             return await db.Set<InboxOperation>().CountAsync(o => o.Status == OperationStatus.Succeeded) == 200;
         }, TimeSpan.FromSeconds(120));
-        await Eventually.TrueAsync("100 duplicates to be skipped", () =>
-            Task.FromResult(first.Metrics.DuplicatesSkipped + second.Metrics.DuplicatesSkipped == 100));
+        await Eventually.TrueAsync("200 saves and 100 duplicates skipped", () => Task.FromResult(
+            first.Metrics.Consumed + second.Metrics.Consumed == 200 && first.Metrics.DuplicatesSkipped + second.Metrics.DuplicatesSkipped == 100));
         var claims = await first.ClaimsAsync();
         Assert.Equal(200, claims.Count);
         Assert.Equal(200, claims.Select(c => c.OperationId).Distinct().Count());
-        Assert.Equal(200, first.Metrics.Consumed + second.Metrics.Consumed);
     }
 
     [Fact]
@@ -164,6 +163,9 @@ public sealed class SavedByInboxTests
         Assert.Equal(2, effects.Invocations[publication.OperationId]);
         Assert.Empty(await host.ClaimsAsync());
         Assert.Empty(await host.EntriesAsync());
+        var faulted = Assert.Single(await RabbitMqRedrive.MoveErrorsBackAsync(rabbit, "claim", expected: 1));
+        var fault = System.Text.Encoding.UTF8.GetString((byte[])faulted.Properties.Headers!["MT-Fault-Message"]!);
+        Assert.StartsWith($"{typeof(ClaimConsumer).FullName} runs in InboxMode.SavedByInbox and began a transaction", fault);
     }
 
     [Fact]

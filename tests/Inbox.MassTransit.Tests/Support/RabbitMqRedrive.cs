@@ -12,11 +12,24 @@ public static class RabbitMqRedrive
     public static async Task<IReadOnlyList<Message>> MoveErrorsBackAsync(RabbitMqVirtualHost rabbit, string queue, int expected)
     {
         await using var connection = await new ConnectionFactory { Uri = rabbit.AmqpUri }.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
+        var channel = await connection.CreateChannelAsync();
         var moved = new List<Message>();
         await Eventually.TrueAsync($"{expected} message(s) in {queue}_error", async () =>
         {
-            var got = await channel.BasicGetAsync(queue + "_error", autoAck: false);
+            BasicGetResult? got;
+            try
+            {
+                got = await channel.BasicGetAsync(queue + "_error", autoAck: false);
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException missing) when (missing.ShutdownReason?.ReplyCode == 404)
+            {
+                // MassTransit declares the error queue when it moves the first faulted message there; the failure
+                // may be recorded just before. The broker closed the channel: open another and look again.
+                await channel.DisposeAsync();
+                channel = await connection.CreateChannelAsync();
+                return false;
+            }
+
             if (got is not null)
             {
                 var message = new Message(got.Body.ToArray(), new BasicProperties(got.BasicProperties));
@@ -28,6 +41,7 @@ public static class RabbitMqRedrive
             return moved.Count == expected;
         });
 
+        await channel.DisposeAsync();
         return moved;
     }
 
