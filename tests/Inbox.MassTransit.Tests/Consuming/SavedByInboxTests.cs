@@ -14,6 +14,17 @@ namespace Inbox.MassTransit.Tests.Consuming;
 /// </summary>
 public sealed class SavedByInboxTests
 {
+    /// <summary>A claim message whose operation row does not exist (swept, or never stored here).</summary>
+    private static OperationPublication PublicationWithoutOperationRow() => new()
+    {
+        OperationId = RandomIds.NewOperationId(),
+        Scope = new OperationScope("org_a", "POST /v1/test"),
+        IdempotencyKey = "key-1",
+        ExpiresAt = DateTimeOffset.UtcNow.AddHours(1),
+        Message = new SubmitClaim("pat_1"),
+        MessageType = typeof(SubmitClaim),
+    };
+
     private static Task<InboxHost> StartAsync(
         TestDatabase database, RabbitMqVirtualHost? rabbit, TestEffects effects, Action<IdempotentInboxOptions>? inbox = null) =>
         InboxHost.StartAsync(database, rabbit, effects, options =>
@@ -175,15 +186,7 @@ public sealed class SavedByInboxTests
         await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
         var effects = new TestEffects();
         await using var host = await StartAsync(database, rabbit, effects);
-        var publication = new OperationPublication
-        {
-            OperationId = RandomIds.NewOperationId(),
-            Scope = new OperationScope("org_a", "POST /v1/test"),
-            IdempotencyKey = "key-1",
-            ExpiresAt = DateTimeOffset.UtcNow.AddHours(1),
-            Message = new SubmitClaim("pat_1"),
-            MessageType = typeof(SubmitClaim),
-        };
+        var publication = PublicationWithoutOperationRow();
 
         await host.PublishAsync(publication);
         await host.PublishAsync(publication);
@@ -193,6 +196,36 @@ public sealed class SavedByInboxTests
         Assert.Equal(publication.OperationId, Assert.Single(await host.ClaimsAsync()).OperationId);
         Assert.Equal(OperationStatus.Succeeded, Assert.Single(await host.EntriesAsync()).Status);
         Assert.Null(await host.OperationAsync(publication.OperationId));
+    }
+
+    [Fact]
+    public async Task Message_whose_entry_failed_before_is_redriven_the_transactional_way_once()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        var effects = new TestEffects();
+        await using var host = await StartAsync(database, rabbit, effects);
+        var publication = PublicationWithoutOperationRow();
+        await using (var db = host.CreateDbContext())
+        {
+            // What a failed attempt leaves in leased mode, before the consumer moved to SavedByInbox.
+            var now = DateTimeOffset.UtcNow;
+            db.Add(new InboxEntry
+            {
+                Consumer = typeof(ClaimConsumer).FullName!, MessageKey = "op:" + publication.OperationId, Status = OperationStatus.Failed,
+                OperationId = publication.OperationId, ClaimToken = "earlier", Attempt = 1, CreatedAt = now, UpdatedAt = now,
+                ExpiresAt = now.AddHours(2), ErrorCode = "processing_failed",
+            });
+            await db.SaveChangesAsync();
+        }
+
+        await host.PublishAsync(publication);
+
+        await Eventually.TrueAsync("the redrive to be saved", () => Task.FromResult(host.Metrics.Consumed == 1));
+        var entry = Assert.Single(await host.EntriesAsync());
+        Assert.Equal((OperationStatus.Succeeded, 2, null), (entry.Status, entry.Attempt, entry.ErrorCode));
+        Assert.NotEqual("earlier", entry.ClaimToken);
+        Assert.Equal(publication.OperationId, Assert.Single(await host.ClaimsAsync()).OperationId);
     }
 
     [Fact]
