@@ -82,14 +82,6 @@ internal static class InboxEntryStore
     // Only a concurrent sweep of an expired entry leaves nothing to read; the next delivery claims afresh.
     private static readonly InboxClaimResult Gone = new(false, OperationStatus.Processing, 0, ClaimKind.Fresh, null);
 
-    /// <summary>The entry's status and lease, or <see langword="null"/> when it is gone.</summary>
-    public static async Task<(OperationStatus Status, DateTimeOffset? LeaseExpiresAt)?> ReadStateAsync(
-        DbContext db, string consumer, string messageKey, CancellationToken cancellationToken)
-    {
-        var entry = await ReadClaimAsync(db, consumer, messageKey, claimToken: string.Empty, cancellationToken).ConfigureAwait(false);
-        return entry is { } found ? (found.Status, found.LeaseExpiresAt) : null;
-    }
-
     /// <summary>The entry as it stands, <see cref="InboxClaimResult.Claimed"/> when <paramref name="claimToken"/> holds it; <see langword="null"/> when there is none.</summary>
     public static Task<InboxClaimResult?> ReadClaimAsync(DbContext db, string consumer, string messageKey, string claimToken, CancellationToken cancellationToken) =>
         ReadClaimAsync(db, InboxEntrySql.For(db).ReadClaim, [consumer, messageKey], claimToken, cancellationToken);

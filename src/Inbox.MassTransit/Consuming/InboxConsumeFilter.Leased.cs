@@ -91,7 +91,7 @@ internal sealed partial class InboxConsumeFilter<TDbContext, TMessage>
         var pause = TimeSpan.FromMilliseconds(50);
         while (true)
         {
-            var entry = await InboxEntryStore.ReadStateAsync(db, settings.Name, identity.MessageKey, cancellationToken).ConfigureAwait(false);
+            var entry = await InboxEntryStore.ReadClaimAsync(db, settings.Name, identity.MessageKey, claimToken: string.Empty, cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow();
             if (entry is not { } found || found.Status == OperationStatus.Failed)
             {
