@@ -91,8 +91,8 @@ internal static class FreshClaimBatch
     /// <summary>
     /// Adds the claim (written as succeeded, with the result) and the operation's outcome to the tracked changes and
     /// saves them all. On failure the claim and the outcome are taken back out of the change tracker; whether the
-    /// batch committed is then told by the entry's claim token (an operation that is gone fails EF Core's row count
-    /// check after the commit).
+    /// batch committed is then told by the entry's claim token (an operation that is gone or no longer accepted
+    /// fails EF Core's row count check after the commit).
     /// </summary>
     public static async Task SaveAsync(
         DbContext db, InboxClaimRequest claim, string? resultJson, string? completesOperationId, CancellationToken cancellationToken)
@@ -137,13 +137,14 @@ internal static class FreshClaimBatch
     }
 
     /// <summary>
-    /// Marks the operation succeeded: an update of these columns only. Unlike the SQL outcome statements it cannot
-    /// skip an operation that already succeeded, which only a second consumer completing the same operation would
-    /// meet (<c>CompletesOperation</c> asks for one).
+    /// Marks the operation succeeded: an update of these columns only, and only while the operation is still
+    /// accepted (its status is a concurrency token). An operation in any other status, or gone, fails EF Core's row
+    /// count check after the batch has committed, and the caller completes it by the guarded SQL statement, which
+    /// leaves a succeeded operation as it is.
     /// </summary>
     private static EntityEntry<InboxOperation> TrackSucceeded(DbContext db, string operationId, string? resultJson, DateTimeOffset now)
     {
-        var operation = db.Set<InboxOperation>().Attach(new InboxOperation { Id = operationId });
+        var operation = db.Set<InboxOperation>().Attach(new InboxOperation { Id = operationId, Status = OperationStatus.Accepted });
         operation.Entity.Status = OperationStatus.Succeeded;
         operation.Entity.Result = resultJson;
         operation.Entity.ErrorCode = null;

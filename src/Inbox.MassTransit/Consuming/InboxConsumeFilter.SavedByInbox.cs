@@ -44,8 +44,8 @@ internal sealed partial class InboxConsumeFilter<TDbContext, TMessage>
                         throw;
                     case { Claimed: true }:
                         // This attempt's claim is there, so the batch committed and EF Core failed afterwards: the
-                        // operation's update matched no row (it is gone, or the application's conventions gave it a
-                        // concurrency token). Complete it through the SQL statement, which needs neither.
+                        // operation's update matched no row (it is gone, or no longer accepted). Complete it through
+                        // the SQL statement, which leaves a succeeded operation as it is.
                         Log.SavedDespiteError(logger, settings.Name, identity.MessageKey, exception);
                         db.ChangeTracker.Clear();
                         if (operationId is not null)

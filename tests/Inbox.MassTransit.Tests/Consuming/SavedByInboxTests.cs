@@ -198,6 +198,36 @@ public sealed class SavedByInboxTests
         Assert.Null(await host.OperationAsync(publication.OperationId));
     }
 
+    [Theory]
+    [InlineData(OperationStatus.Succeeded)]
+    [InlineData(OperationStatus.Processing)]
+    public async Task Operation_no_longer_accepted_keeps_a_recorded_result_and_is_completed_otherwise(OperationStatus before)
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        var effects = new TestEffects();
+        await using var host = await StartAsync(database, rabbit, effects);
+        var publication = await host.AcceptAsync(new SubmitClaim("pat_1"));
+        await using (var db = host.CreateDbContext())
+        {
+            // What another consumer of the same operation leaves: a result already recorded, or a leased start.
+            await db.Set<InboxOperation>().Where(o => o.Id == publication.OperationId).ExecuteUpdateAsync(o => o
+                .SetProperty(p => p.Status, before)
+                .SetProperty(p => p.Result, before == OperationStatus.Succeeded ? "\"earlier\"" : null));
+        }
+
+        await host.PublishAsync(publication);
+
+        await Eventually.TrueAsync("the message to be saved", () => Task.FromResult(host.Metrics.Consumed == 1));
+        var claim = Assert.Single(await host.ClaimsAsync());
+        var entry = Assert.Single(await host.EntriesAsync());
+        Assert.Equal(OperationStatus.Succeeded, entry.Status);
+        var operation = (await host.OperationAsync(publication.OperationId))!;
+        Assert.Equal(OperationStatus.Succeeded, operation.Status);
+        Assert.Equal(before == OperationStatus.Succeeded ? "\"earlier\"" : entry.Result, operation.Result);
+        Assert.Contains("clm_" + claim.Id.ToString("N")[..12], entry.Result);
+    }
+
     [Fact]
     public async Task Message_whose_entry_failed_before_is_redriven_the_transactional_way_once()
     {

@@ -103,6 +103,15 @@ public sealed class InboxHost : IAsyncDisposable
     public async Task<OperationPublication> SubmitAsync<TMessage>(TMessage message, string? key = null, string tenant = "org_a", string endpoint = "POST /v1/test")
         where TMessage : class
     {
+        var publication = await AcceptAsync(message, key, tenant, endpoint);
+        await PublishAsync(publication);
+        return publication;
+    }
+
+    /// <summary>Stores an operation as the HTTP side would and returns its publication, unpublished.</summary>
+    public async Task<OperationPublication> AcceptAsync<TMessage>(TMessage message, string? key = null, string tenant = "org_a", string endpoint = "POST /v1/test")
+        where TMessage : class
+    {
         var now = DateTimeOffset.UtcNow;
         var operation = new NewOperation
         {
@@ -123,7 +132,7 @@ public sealed class InboxHost : IAsyncDisposable
             Assert.Equal(AcceptOutcomeKind.Created, outcome.Kind);
         }
 
-        var publication = new OperationPublication
+        return new OperationPublication
         {
             OperationId = operation.Id,
             Scope = operation.Scope,
@@ -132,8 +141,6 @@ public sealed class InboxHost : IAsyncDisposable
             Message = message,
             MessageType = typeof(TMessage),
         };
-        await PublishAsync(publication);
-        return publication;
     }
 
     public async Task PublishAsync(OperationPublication publication) =>

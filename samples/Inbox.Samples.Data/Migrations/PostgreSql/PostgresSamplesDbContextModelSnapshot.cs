@@ -185,6 +185,7 @@ namespace Inbox.Samples.Data.Migrations.PostgreSql
                         .HasColumnName("result");
 
                     b.Property<int>("Status")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer")
                         .HasColumnName("status");
 

@@ -184,6 +184,7 @@ namespace Inbox.Samples.Data.Migrations.SqlServer
                         .HasColumnName("result");
 
                     b.Property<int>("Status")
+                        .IsConcurrencyToken()
                         .HasColumnType("int")
                         .HasColumnName("status");
 

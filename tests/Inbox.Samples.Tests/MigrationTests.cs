@@ -1,0 +1,25 @@
+using Inbox.Samples.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Inbox.Samples.Tests;
+
+/// <summary>
+/// The samples apply their migrations at start-up, and EF Core refuses to migrate a model that has changed since the
+/// last migration: a change to the inbox's model must come with one (or provably need none).
+/// </summary>
+public sealed class MigrationTests
+{
+    [Fact]
+    public void Postgresql_migrations_match_the_model()
+    {
+        using var db = new PostgresDesignTimeFactory().CreateDbContext([]);
+        Assert.False(db.Database.HasPendingModelChanges());
+    }
+
+    [Fact]
+    public void Sql_server_migrations_match_the_model()
+    {
+        using var db = new SqlServerDesignTimeFactory().CreateDbContext([]);
+        Assert.False(db.Database.HasPendingModelChanges());
+    }
+}
