@@ -26,12 +26,18 @@ public sealed class SavedByInboxTests
     };
 
     private static Task<InboxHost> StartAsync(
-        TestDatabase database, RabbitMqVirtualHost? rabbit, TestEffects effects, Action<IdempotentInboxOptions>? inbox = null) =>
-        InboxHost.StartAsync(database, rabbit, effects, options =>
-        {
-            options.Consumer<ClaimConsumer>(InboxMode.SavedByInbox);
-            inbox?.Invoke(options);
-        });
+        TestDatabase database, RabbitMqVirtualHost? rabbit, TestEffects effects, Action<IdempotentInboxOptions>? inbox = null,
+        Action<DbContextOptionsBuilder>? dbOptions = null) =>
+        InboxHost.StartAsync(
+            database,
+            rabbit,
+            effects,
+            options =>
+            {
+                options.Consumer<ClaimConsumer>(InboxMode.SavedByInbox);
+                inbox?.Invoke(options);
+            },
+            dbOptions: dbOptions);
 
     [Theory]
     [InlineData(DatabaseKind.PostgreSql)]
@@ -157,6 +163,29 @@ public sealed class SavedByInboxTests
             message));
         Assert.Empty(await host.ClaimsAsync());
         Assert.Empty(await host.EntriesAsync());
+    }
+
+    [Fact]
+    public async Task Commit_retried_by_the_execution_strategy_runs_the_whole_delivery_again_and_loses_no_write()
+    {
+        // SQLite saves the transactional way, where the application's execution strategy retries a failed commit.
+        // The consumer's changes were accepted by the failed attempt's save, so only a fresh run can save them again.
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        var effects = new TestEffects();
+        var flaky = new FlakyCommit();
+        await using var host = await StartAsync(
+            database, rabbit: null, effects, inbox => inbox.Retry = r => r.Immediate(2), options => flaky.Apply(options, database.ConnectionString));
+        var publication = await host.AcceptAsync(new SubmitClaim("pat_1"));
+
+        flaky.FailNextCommit();
+        await host.PublishAsync(publication);
+
+        await host.OperationWhenAsync(publication.OperationId, OperationStatus.Succeeded);
+        Assert.Equal(publication.OperationId, Assert.Single(await host.ClaimsAsync()).OperationId);
+        Assert.Equal(1, flaky.Failures);
+        Assert.Equal(2, effects.Invocations[publication.OperationId]);
+        var entry = Assert.Single(await host.EntriesAsync());
+        Assert.Equal((OperationStatus.Succeeded, 1), (entry.Status, entry.Attempt));
     }
 
     [Fact]

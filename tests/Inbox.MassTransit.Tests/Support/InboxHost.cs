@@ -40,7 +40,8 @@ public sealed class InboxHost : IAsyncDisposable
         TestEffects effects,
         Action<IdempotentInboxOptions>? inbox = null,
         Action<IRabbitMqBusFactoryConfigurator>? rabbitBus = null,
-        Action<IBusRegistrationConfigurator>? consumers = null)
+        Action<IBusRegistrationConfigurator>? consumers = null,
+        Action<DbContextOptionsBuilder>? dbOptions = null)
     {
         await database.CreateSchemaAsync<WorkerDbContext>(options => new WorkerDbContext(options));
 
@@ -49,7 +50,10 @@ public sealed class InboxHost : IAsyncDisposable
         builder.Services.AddSingleton(effects);
         builder.Services.AddSingleton<CommandCounter>();
         builder.Services.AddDbContext<WorkerDbContext>((sp, options) =>
-            database.Configure(options).AddInterceptors(sp.GetRequiredService<CommandCounter>()));
+        {
+            database.Configure(options).AddInterceptors(sp.GetRequiredService<CommandCounter>());
+            dbOptions?.Invoke(options);
+        });
         builder.Services.AddInbox()
             .UseEntityFrameworkCore<WorkerDbContext>(store =>
             {
