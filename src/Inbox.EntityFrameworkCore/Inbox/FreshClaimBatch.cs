@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Inbox.EntityFrameworkCore.Inbox;
 
@@ -79,7 +80,11 @@ internal static class FreshClaimBatch
             }
         }
 
-        return tables == 1 && !entry.Properties.Any(p => p.IsTemporary);
+        // A key the database writes whatever the application set (its value is then not temporary) is generated like
+        // a temporary one, and rows that refer to it wait for a later batch.
+        return tables == 1
+            && !entry.Properties.Any(p => p.IsTemporary)
+            && type.FindPrimaryKey()!.Properties.All(p => p.GetBeforeSaveBehavior() == PropertySaveBehavior.Save);
     }
 
     private static bool HasOwnSaveLogic(DbContext db) =>

@@ -3,6 +3,7 @@ using Inbox.EntityFrameworkCore.Inbox;
 using Microsoft.EntityFrameworkCore;
 using Inbox.EntityFrameworkCore.Model;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Inbox.EntityFrameworkCore.Tests.Stores;
 
@@ -35,6 +36,8 @@ public sealed class FreshClaimBatchTests
     public void Inserts_that_are_not_one_plain_insert_each_take_the_transactional_way()
     {
         Assert.False(FitsWith(db => db.Add(new NumberedRow())));
+        Assert.True(FitsWith(db => db.Add(new NumberedRow { Id = 7 })));
+        Assert.False(FitsWith(db => db.Add(new AlwaysNumberedRow { Id = 7 })));
         Assert.False(FitsWith(db => db.Add(new OwnerRow { Detail = new OwnedDetail { Text = "inline" } })));
         Assert.False(FitsWith(db => db.Add(new JsonOwnerRow { Detail = new OwnedDetail { Text = "json" } })));
         Assert.False(FitsWith(db => db.Add(new DerivedRow())));
@@ -102,6 +105,7 @@ public sealed class FreshClaimBatchTests
             modelBuilder.AddInbox();
             modelBuilder.Entity<PlainRow>();
             modelBuilder.Entity<NumberedRow>();
+            modelBuilder.Entity<AlwaysNumberedRow>().Property(r => r.Id).Metadata.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
             modelBuilder.Entity<OwnerRow>().OwnsOne(o => o.Detail);
             modelBuilder.Entity<JsonOwnerRow>().OwnsOne(o => o.Detail, detail => detail.ToJson());
             modelBuilder.Entity<BaseRow>().UseTptMappingStrategy();
@@ -122,6 +126,11 @@ public sealed class FreshClaimBatchTests
     }
 
     private sealed class NumberedRow
+    {
+        public int Id { get; set; }
+    }
+
+    private sealed class AlwaysNumberedRow
     {
         public int Id { get; set; }
     }
