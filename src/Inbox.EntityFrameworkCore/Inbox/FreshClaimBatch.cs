@@ -80,11 +80,11 @@ internal static class FreshClaimBatch
             }
         }
 
-        // A key the database writes whatever the application set (its value is then not temporary) is generated like
-        // a temporary one, and rows that refer to it wait for a later batch.
+        // A key (primary or alternate) the database writes whatever the application set is generated like a
+        // temporary one, though its value is not temporary, and rows that refer to it wait for a later batch.
         return tables == 1
             && !entry.Properties.Any(p => p.IsTemporary)
-            && type.FindPrimaryKey()!.Properties.All(p => p.GetBeforeSaveBehavior() == PropertySaveBehavior.Save);
+            && type.GetKeys().All(key => key.Properties.All(p => p.GetBeforeSaveBehavior() == PropertySaveBehavior.Save));
     }
 
     private static bool HasOwnSaveLogic(DbContext db) =>

@@ -2,6 +2,7 @@ using Inbox.EntityFrameworkCore.Inbox;
 using Inbox.MassTransit.Diagnostics;
 using Inbox.Operations;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 
 namespace Inbox.MassTransit.Consuming;
 
@@ -43,10 +44,19 @@ internal sealed partial class InboxConsumeFilter<TDbContext, TMessage>
                         // The batch rolled back, on one of the consumer's own writes: the attempt is retried.
                         throw;
                     case { Claimed: true }:
-                        // This attempt's claim is there, so the batch committed and EF Core failed afterwards: the
-                        // operation's update matched no row (it is gone, or no longer accepted). Complete it through
-                        // the SQL statement, which leaves a succeeded operation as it is.
-                        Log.SavedDespiteError(logger, settings.Name, identity.MessageKey, exception);
+                        // This attempt's claim is there, so the batch committed and EF Core failed afterwards,
+                        // usually because the operation's update matched no row (it is gone, or no longer accepted:
+                        // a redrive finds it failed). Complete it through the SQL statement, which leaves a succeeded
+                        // operation as it is.
+                        if (exception is DbUpdateConcurrencyException)
+                        {
+                            Log.OperationNotAccepted(logger, settings.Name, identity.MessageKey);
+                        }
+                        else
+                        {
+                            Log.SavedDespiteError(logger, settings.Name, identity.MessageKey, exception);
+                        }
+
                         db.ChangeTracker.Clear();
                         if (operationId is not null)
                         {

@@ -38,6 +38,7 @@ public sealed class FreshClaimBatchTests
         Assert.False(FitsWith(db => db.Add(new NumberedRow())));
         Assert.True(FitsWith(db => db.Add(new NumberedRow { Id = 7 })));
         Assert.False(FitsWith(db => db.Add(new AlwaysNumberedRow { Id = 7 })));
+        Assert.False(FitsWith(db => db.Add(new AlternateNumberedRow { Number = 7 })));
         Assert.False(FitsWith(db => db.Add(new OwnerRow { Detail = new OwnedDetail { Text = "inline" } })));
         Assert.False(FitsWith(db => db.Add(new JsonOwnerRow { Detail = new OwnedDetail { Text = "json" } })));
         Assert.False(FitsWith(db => db.Add(new DerivedRow())));
@@ -106,6 +107,8 @@ public sealed class FreshClaimBatchTests
             modelBuilder.Entity<PlainRow>();
             modelBuilder.Entity<NumberedRow>();
             modelBuilder.Entity<AlwaysNumberedRow>().Property(r => r.Id).Metadata.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
+            modelBuilder.Entity<AlternateNumberedRow>().HasAlternateKey(r => r.Number);
+            modelBuilder.Entity<AlternateNumberedRow>().Property(r => r.Number).Metadata.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
             modelBuilder.Entity<OwnerRow>().OwnsOne(o => o.Detail);
             modelBuilder.Entity<JsonOwnerRow>().OwnsOne(o => o.Detail, detail => detail.ToJson());
             modelBuilder.Entity<BaseRow>().UseTptMappingStrategy();
@@ -133,6 +136,13 @@ public sealed class FreshClaimBatchTests
     private sealed class AlwaysNumberedRow
     {
         public int Id { get; set; }
+    }
+
+    private sealed class AlternateNumberedRow
+    {
+        public Guid Id { get; set; } = Guid.NewGuid();
+
+        public int Number { get; set; }
     }
 
     private sealed class OwnerRow

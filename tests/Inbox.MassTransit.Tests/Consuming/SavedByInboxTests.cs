@@ -230,6 +230,7 @@ public sealed class SavedByInboxTests
     [Theory]
     [InlineData(OperationStatus.Succeeded)]
     [InlineData(OperationStatus.Processing)]
+    [InlineData(OperationStatus.Failed)]
     public async Task Operation_no_longer_accepted_keeps_a_recorded_result_and_is_completed_otherwise(OperationStatus before)
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
@@ -237,24 +238,38 @@ public sealed class SavedByInboxTests
         var effects = new TestEffects();
         await using var host = await StartAsync(database, rabbit, effects);
         var publication = await host.AcceptAsync(new SubmitClaim("pat_1"));
+        var earlier = DateTimeOffset.UnixEpoch.AddSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60);
         await using (var db = host.CreateDbContext())
         {
-            // What another consumer of the same operation leaves: a result already recorded, or a leased start.
+            // What another consumer of the operation leaves (a result, or a leased start), or a failure before a redrive.
             await db.Set<InboxOperation>().Where(o => o.Id == publication.OperationId).ExecuteUpdateAsync(o => o
                 .SetProperty(p => p.Status, before)
-                .SetProperty(p => p.Result, before == OperationStatus.Succeeded ? "\"earlier\"" : null));
+                .SetProperty(p => p.Result, before == OperationStatus.Succeeded ? "\"earlier\"" : null)
+                .SetProperty(p => p.UpdatedAt, earlier));
         }
 
+        host.Commands.Reset();
         await host.PublishAsync(publication);
 
         await Eventually.TrueAsync("the message to be saved", () => Task.FromResult(host.Metrics.Consumed == 1));
+
+        // The batch (its operation update matches no row), the entry read back, the guarded completion.
+        Assert.True(host.Commands.Commands == 3, string.Join(Environment.NewLine, host.Commands.Names));
+        Assert.Equal(0, host.Commands.Transactions);
         var claim = Assert.Single(await host.ClaimsAsync());
         var entry = Assert.Single(await host.EntriesAsync());
         Assert.Equal(OperationStatus.Succeeded, entry.Status);
+        Assert.Contains("clm_" + claim.Id.ToString("N")[..12], entry.Result);
         var operation = (await host.OperationAsync(publication.OperationId))!;
         Assert.Equal(OperationStatus.Succeeded, operation.Status);
-        Assert.Equal(before == OperationStatus.Succeeded ? "\"earlier\"" : entry.Result, operation.Result);
-        Assert.Contains("clm_" + claim.Id.ToString("N")[..12], entry.Result);
+        if (before == OperationStatus.Succeeded)
+        {
+            Assert.Equal(("\"earlier\"", earlier), (operation.Result, operation.UpdatedAt));
+        }
+        else
+        {
+            Assert.Equal(entry.Result, operation.Result);
+        }
     }
 
     [Fact]

@@ -12,8 +12,9 @@ namespace Inbox.MassTransit.Tests.Support;
 public sealed class FlakyCommit : DbTransactionInterceptor
 {
     private int _failuresLeft;
+    private int _failures;
 
-    public int Failures { get; private set; }
+    public int Failures => Volatile.Read(ref _failures);
 
     public void FailNextCommit() => Interlocked.Exchange(ref _failuresLeft, 1);
 
@@ -22,7 +23,7 @@ public sealed class FlakyCommit : DbTransactionInterceptor
     {
         if (Interlocked.Decrement(ref _failuresLeft) >= 0)
         {
-            Failures++;
+            Interlocked.Increment(ref _failures);
             throw new FlakyCommitException();
         }
 
@@ -40,5 +41,3 @@ public sealed class FlakyCommit : DbTransactionInterceptor
         protected override bool ShouldRetryOn(Exception exception) => exception is FlakyCommitException;
     }
 }
-
-public sealed class FlakyCommitException() : Exception("The connection dropped before the commit.");
