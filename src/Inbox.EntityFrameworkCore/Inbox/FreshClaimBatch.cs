@@ -102,6 +102,12 @@ internal static class FreshClaimBatch
     public static async Task SaveAsync(
         DbContext db, InboxClaimRequest claim, string? resultJson, string? completesOperationId, CancellationToken cancellationToken)
     {
+        if (PreparedClaimBatch.Inserts(db) is { } inserts)
+        {
+            await PreparedClaimBatch.SaveAsync(db, inserts, claim, resultJson, completesOperationId, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         EntityEntry<InboxEntry>? entry = null;
         EntityEntry<InboxOperation>? attached = null;
         var transactions = db.Database.AutoTransactionBehavior;

@@ -97,6 +97,15 @@ internal sealed class InboxEntrySql
             $" AND EXISTS (SELECT 1 FROM {entries} WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{4}} AND {C(nameof(InboxEntry.Status))} = 2);";
         SetResultAndSucceedOperation = SetResult + ";\n" + Succeed("{4}", "{2}", "{3}") + ";";
 
+        // The one-batch save's own statements on PostgreSQL, where they join the consumer's inserts in one batch.
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            InsertSucceededBatched = RawSql.Positional(
+                $"INSERT INTO {entries} ({insertColumns}, {C(nameof(InboxEntry.Result))}) " +
+                "VALUES ({0}, {1}, 2, {2}, {3}, 1, 0, NULL, {4}, {4}, {5}, {6})");
+            SucceedOperationBatched = RawSql.Positional(SucceedOperation);
+        }
+
         // {0} operation id, {1} now, {2} when the relay should republish it if the consumer goes away meanwhile.
         string Start(string id, string now, string relayAt) =>
             $"UPDATE {operations} SET {opStatus} = 1, {o[nameof(InboxOperation.UpdatedAt)]} = {now}, {o[nameof(InboxOperation.RelayAt)]} = {relayAt} " +
@@ -172,6 +181,15 @@ internal sealed class InboxEntrySql
 
     /// <summary><see cref="SetResult"/> and <see cref="SucceedOperation"/> in one round trip: {0} consumer, {1} message key, {2} result, {3} now, {4} operation id.</summary>
     public string SetResultAndSucceedOperation { get; }
+
+    /// <summary>
+    /// A fresh entry written as succeeded, for a batch on PostgreSQL (positional parameters): $1 consumer, $2 message
+    /// key, $3 operation id, $4 claim token, $5 now, $6 expires at, $7 result. <see langword="null"/> elsewhere.
+    /// </summary>
+    public string? InsertSucceededBatched { get; }
+
+    /// <summary><see cref="SucceedOperation"/> for a batch on PostgreSQL (positional parameters); <see langword="null"/> elsewhere.</summary>
+    public string? SucceedOperationBatched { get; }
 
     /// <summary>{0} operation id, {1} now, {2} relay time.</summary>
     public string StartOperation { get; }

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
@@ -63,15 +64,7 @@ internal static partial class RawSql
         {
             var parameter = command.CreateParameter();
             parameter.ParameterName = "p" + i;
-            (parameter.DbType, parameter.Value) = parameters[i] switch
-            {
-                null => (DbType.String, (object)DBNull.Value),
-                string text => (DbType.String, text),
-                byte[] bytes => (DbType.Binary, bytes),
-                int number => (DbType.Int32, number),
-                DateTimeOffset instant => (DbType.DateTimeOffset, instant),
-                var other => throw new ArgumentException($"Inbox passes no parameter of type {other.GetType().Name}.", nameof(parameters)),
-            };
+            Bind(parameter, parameters[i]);
             command.Parameters.Add(parameter);
         }
 
@@ -84,6 +77,22 @@ internal static partial class RawSql
 
         return command;
     }
+
+    /// <summary>Gives <paramref name="parameter"/> one of the few value types Inbox's statements take.</summary>
+    public static void Bind(DbParameter parameter, object? value) =>
+        (parameter.DbType, parameter.Value) = value switch
+        {
+            null => (DbType.String, (object)DBNull.Value),
+            string text => (DbType.String, text),
+            byte[] bytes => (DbType.Binary, bytes),
+            int number => (DbType.Int32, number),
+            DateTimeOffset instant => (DbType.DateTimeOffset, instant),
+            var other => throw new ArgumentException($"Inbox passes no parameter of type {other.GetType().Name}.", nameof(value)),
+        };
+
+    /// <summary><paramref name="sql"/> with PostgreSQL's positional parameters: <c>{0}</c> becomes <c>$1</c>.</summary>
+    public static string Positional(string sql) =>
+        Placeholder().Replace(sql, static match => "$" + (int.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture) + 1));
 
     [GeneratedRegex(@"\{(\d+)\}")]
     private static partial Regex Placeholder();

@@ -2,8 +2,11 @@ using System.Transactions;
 using Inbox.EntityFrameworkCore.Inbox;
 using Microsoft.EntityFrameworkCore;
 using Inbox.EntityFrameworkCore.Model;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Inbox.EntityFrameworkCore.Tests.Stores;
 
@@ -85,6 +88,42 @@ public sealed class FreshClaimBatchTests
         Assert.False(FreshClaimBatch.Fits(intercepted, completesOperation: false));
     }
 
+    [Fact]
+    public void Prepared_inserts_are_the_statements_ef_core_would_send()
+    {
+        using var db = BatchContext.Create();
+        var sql = db.GetService<ISqlGenerationHelper>();
+
+        Assert.Equal("INSERT INTO \"PlainRow\" (\"Id\") VALUES ($1)", PreparedInsert.For(db.Model.FindEntityType(typeof(PlainRow))!, sql)!.Sql);
+        Assert.Equal(
+            "INSERT INTO \"HierarchyRow\" (\"Id\", \"Discriminator\", \"Extra\") VALUES ($1, $2, $3)",
+            PreparedInsert.For(db.Model.FindEntityType(typeof(DerivedHierarchyRow))!, sql)!.Sql);
+        Assert.Null(PreparedInsert.For(db.Model.FindEntityType(typeof(DefaultedRow))!, sql));
+    }
+
+    [Fact]
+    public void Save_handlers_command_interceptors_and_generated_columns_leave_the_save_to_ef_core()
+    {
+        Assert.NotNull(PreparedWith(db => db.Add(new PlainRow())));
+        Assert.Null(PreparedWith(db => db.SavingChanges += (_, _) => { }));
+        Assert.Null(PreparedWith(db => db.SavedChanges += (_, _) => { }));
+        Assert.Null(PreparedWith(db => db.SaveChangesFailed += (_, _) => { }));
+        Assert.Null(PreparedWith(db => db.Add(new DefaultedRow())));
+
+        using var intercepted = new BatchContext(new DbContextOptionsBuilder<BatchContext>()
+            .UseNpgsql("Host=unused").AddInterceptors(new TaggingInterceptor()).Options);
+        intercepted.Add(new PlainRow());
+        Assert.Null(PreparedClaimBatch.Inserts(intercepted));
+    }
+
+    private static List<(EntityEntry Entry, PreparedInsert Insert)>? PreparedWith(Action<BatchContext> change)
+    {
+        using var db = BatchContext.Create();
+        db.Add(new PlainRow());
+        change(db);
+        return PreparedClaimBatch.Inserts(db);
+    }
+
     private static bool FitsWith(Action<BatchContext> change)
     {
         using var db = BatchContext.Create();
@@ -113,6 +152,9 @@ public sealed class FreshClaimBatchTests
             modelBuilder.Entity<JsonOwnerRow>().OwnsOne(o => o.Detail, detail => detail.ToJson());
             modelBuilder.Entity<BaseRow>().UseTptMappingStrategy();
             modelBuilder.Entity<DerivedRow>();
+            modelBuilder.Entity<HierarchyRow>();
+            modelBuilder.Entity<DerivedHierarchyRow>();
+            modelBuilder.Entity<DefaultedRow>().Property(r => r.CreatedAt).HasDefaultValueSql("now()");
         }
     }
 
@@ -122,6 +164,8 @@ public sealed class FreshClaimBatchTests
     }
 
     private sealed class StampingInterceptor : SaveChangesInterceptor;
+
+    private sealed class TaggingInterceptor : DbCommandInterceptor;
 
     private sealed class PlainRow
     {
@@ -167,6 +211,23 @@ public sealed class FreshClaimBatchTests
     private sealed class DerivedRow : BaseRow
     {
         public string Extra { get; set; } = "";
+    }
+
+    private class HierarchyRow
+    {
+        public Guid Id { get; set; } = Guid.NewGuid();
+    }
+
+    private sealed class DerivedHierarchyRow : HierarchyRow
+    {
+        public string Extra { get; set; } = "";
+    }
+
+    private sealed class DefaultedRow
+    {
+        public Guid Id { get; set; } = Guid.NewGuid();
+
+        public DateTimeOffset CreatedAt { get; set; }
     }
 
     private sealed class OwnedDetail

@@ -8,6 +8,12 @@ public sealed class StoreDbContext(DbContextOptions<StoreDbContext> options) : D
     {
         modelBuilder.AddInbox();
         modelBuilder.Entity<AuditRow>().ToTable("audit_rows");
+
+        var rich = modelBuilder.Entity<RichRow>().ToTable("rich_rows");
+        rich.Property(r => r.Kind).HasConversion<string>();
+        rich.Property<string>("Source");
+        modelBuilder.Entity<LedgerLine>().ToTable("ledger_lines");
+        modelBuilder.Entity<CreditLine>();
     }
 }
 
@@ -17,4 +23,41 @@ public sealed class AuditRow
     public Guid Id { get; set; } = Guid.NewGuid();
 
     public string Text { get; set; } = "";
+}
+
+/// <summary>A row whose values take EF Core's mappings: a converted enum, nulls, an array, a shadow property.</summary>
+public sealed class RichRow
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public RowKind Kind { get; set; }
+
+    public int? Count { get; set; }
+
+    public decimal Amount { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    public List<string> Tags { get; set; } = [];
+
+    public string? Note { get; set; }
+}
+
+public enum RowKind
+{
+    Plain,
+    Special,
+}
+
+/// <summary>One table for a hierarchy: EF Core writes a discriminator.</summary>
+public class LedgerLine
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public string Text { get; set; } = "";
+}
+
+public sealed class CreditLine : LedgerLine
+{
+    public decimal Credit { get; set; }
 }

@@ -228,14 +228,17 @@ public sealed class SavedByInboxTests
     }
 
     [Theory]
-    [InlineData(OperationStatus.Succeeded)]
-    [InlineData(OperationStatus.Processing)]
-    [InlineData(OperationStatus.Failed)]
-    public async Task Operation_no_longer_accepted_keeps_a_recorded_result_and_is_completed_otherwise(OperationStatus before)
+    [InlineData(OperationStatus.Succeeded, false)]
+    [InlineData(OperationStatus.Processing, false)]
+    [InlineData(OperationStatus.Failed, false)]
+    [InlineData(OperationStatus.Succeeded, true)]
+    [InlineData(OperationStatus.Processing, true)]
+    [InlineData(OperationStatus.Failed, true)]
+    public async Task Operation_no_longer_accepted_keeps_a_recorded_result_and_is_completed_otherwise(OperationStatus before, bool saveHandler)
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
         await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
-        var effects = new TestEffects();
+        var effects = new TestEffects { ObserveSaves = saveHandler };
         await using var host = await StartAsync(database, rabbit, effects);
         var publication = await host.AcceptAsync(new SubmitClaim("pat_1"));
         var earlier = DateTimeOffset.UnixEpoch.AddSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60);
@@ -253,8 +256,10 @@ public sealed class SavedByInboxTests
 
         await Eventually.TrueAsync("the message to be saved", () => Task.FromResult(host.Metrics.Consumed == 1));
 
-        // The batch (its operation update matches no row), the entry read back, the guarded completion.
-        Assert.True(host.Commands.Commands == 3, string.Join(Environment.NewLine, host.Commands.Names));
+        // Without save handlers: one prepared batch, whose completion skips a succeeded operation. With one, EF Core
+        // saves (and raises the handler): its update matches no row, the entry is read back, the guarded SQL completes.
+        Assert.True(host.Commands.Commands == (saveHandler ? 3 : 1), string.Join(Environment.NewLine, host.Commands.Names));
+        Assert.Equal(saveHandler ? 1 : 0, effects.SavesObserved);
         Assert.Equal(0, host.Commands.Transactions);
         var claim = Assert.Single(await host.ClaimsAsync());
         var entry = Assert.Single(await host.EntriesAsync());

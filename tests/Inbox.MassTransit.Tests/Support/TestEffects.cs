@@ -30,6 +30,11 @@ public sealed class TestEffects
     /// <summary>When set, the claim consumer begins a transaction of its own and leaves it open.</summary>
     public volatile bool BeginTransaction;
 
+    /// <summary>When set, the claim consumer attaches a <c>SavingChanges</c> handler, which counts into <see cref="SavesObserved"/>.</summary>
+    public volatile bool ObserveSaves;
+
+    public int SavesObserved;
+
     /// <summary>The messages of the claim consumer's refused saves.</summary>
     public ConcurrentQueue<string> SaveErrors { get; } = new();
 

@@ -1,0 +1,57 @@
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Inbox.EntityFrameworkCore.Inbox;
+
+/// <summary>
+/// The <c>INSERT</c> EF Core would send for one entity type mapped to one table, with PostgreSQL's positional
+/// parameters, built once from the model's table mapping. <see langword="null"/> from <see cref="For"/> when an
+/// insert of the type is more than its values: a column the database generates, which EF Core leaves out and reads back.
+/// </summary>
+internal sealed class PreparedInsert
+{
+    private static readonly ConditionalWeakTable<IEntityType, Holder> Cache = new();
+
+    private PreparedInsert(string sql, IColumnMapping[] columns)
+    {
+        Sql = sql;
+        Columns = columns;
+    }
+
+    public string Sql { get; }
+
+    /// <summary>The properties in parameter order, with the type mappings that make their parameters.</summary>
+    public IColumnMapping[] Columns { get; }
+
+    public static PreparedInsert? For(IEntityType entityType, ISqlGenerationHelper sql) =>
+        Cache.GetValue(entityType, type => new Holder(Build(type, sql))).Insert;
+
+    private static PreparedInsert? Build(IEntityType entityType, ISqlGenerationHelper sql)
+    {
+        // Complex types' columns are left to EF Core.
+        if (entityType.GetTableMappings().SingleOrDefault() is not { } mapping || entityType.GetComplexProperties().Any())
+        {
+            return null;
+        }
+
+        var columns = mapping.ColumnMappings.ToArray();
+        foreach (var column in columns)
+        {
+            var property = column.Property;
+            if (property.GetBeforeSaveBehavior() != PropertySaveBehavior.Save
+                || (property.ValueGenerated != ValueGenerated.Never && !property.IsPrimaryKey()))
+            {
+                return null;
+            }
+        }
+
+        var table = mapping.Table;
+        var names = string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Column.Name)));
+        var values = string.Join(", ", columns.Select((_, i) => "$" + (i + 1)));
+        return new PreparedInsert($"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({names}) VALUES ({values})", columns);
+    }
+
+    private sealed record Holder(PreparedInsert? Insert);
+}
