@@ -55,7 +55,27 @@ internal static class PreparedClaimBatch
             inserts.Add((entry, insert));
         }
 
-        return inserts;
+        return RefersToAnother(inserts) ? null : inserts;
+    }
+
+    /// <summary>
+    /// Whether one insert may refer to another by a foreign key: EF Core orders such rows, principals first, and a
+    /// batch in tracking order could break the constraint. Judged by type, so it errs towards EF Core.
+    /// </summary>
+    private static bool RefersToAnother(List<(EntityEntry Entry, PreparedInsert Insert)> inserts)
+    {
+        foreach (var (dependant, _) in inserts)
+        {
+            foreach (var foreignKey in dependant.Metadata.GetForeignKeys())
+            {
+                if (inserts.Any(other => other.Entry != dependant && foreignKey.PrincipalEntityType.IsAssignableFrom(other.Entry.Metadata)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -109,6 +109,8 @@ public sealed class FreshClaimBatchTests
         Assert.Null(PreparedWith(db => db.SavedChanges += (_, _) => { }));
         Assert.Null(PreparedWith(db => db.SaveChangesFailed += (_, _) => { }));
         Assert.Null(PreparedWith(db => db.Add(new DefaultedRow())));
+        Assert.NotNull(PreparedWith(db => db.Add(new ChildRow { ParentId = Guid.NewGuid() })));
+        Assert.Null(PreparedWith(db => db.Add(new ChildRow { Parent = new ParentRow() })));
 
         using var intercepted = new BatchContext(new DbContextOptionsBuilder<BatchContext>()
             .UseNpgsql("Host=unused").AddInterceptors(new TaggingInterceptor()).Options);
@@ -155,6 +157,7 @@ public sealed class FreshClaimBatchTests
             modelBuilder.Entity<HierarchyRow>();
             modelBuilder.Entity<DerivedHierarchyRow>();
             modelBuilder.Entity<DefaultedRow>().Property(r => r.CreatedAt).HasDefaultValueSql("now()");
+            modelBuilder.Entity<ChildRow>().HasOne(c => c.Parent).WithMany().HasForeignKey(c => c.ParentId);
         }
     }
 
@@ -228,6 +231,20 @@ public sealed class FreshClaimBatchTests
         public Guid Id { get; set; } = Guid.NewGuid();
 
         public DateTimeOffset CreatedAt { get; set; }
+    }
+
+    private sealed class ParentRow
+    {
+        public Guid Id { get; set; } = Guid.NewGuid();
+    }
+
+    private sealed class ChildRow
+    {
+        public Guid Id { get; set; } = Guid.NewGuid();
+
+        public Guid ParentId { get; set; }
+
+        public ParentRow? Parent { get; set; }
     }
 
     private sealed class OwnedDetail
