@@ -91,7 +91,7 @@ internal static class FreshClaimBatch
         OverridesSave.GetOrAdd(db.GetType(), static type => type
             .GetMethods(BindingFlags.Public | BindingFlags.Instance)
             .Any(m => m.Name is nameof(DbContext.SaveChanges) or nameof(DbContext.SaveChangesAsync) && m.DeclaringType != typeof(DbContext)))
-        || db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.Any(i => i is ISaveChangesInterceptor) == true;
+        || db.GetService<IInterceptors>().Aggregate<ISaveChangesInterceptor>() is not null;
 
     /// <summary>
     /// Adds the claim (written as succeeded, with the result) and the operation's outcome to the tracked changes and

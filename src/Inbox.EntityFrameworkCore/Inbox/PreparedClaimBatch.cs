@@ -122,11 +122,16 @@ internal static class PreparedClaimBatch
                 Add(batch, sql.SucceedOperationBatched!, completesOperationId, resultJson, claim.Now);
             }
 
-            await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            if (RawSql.CanPrepare(connection))
+            {
+                await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (DbException exception)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            // As EF Core's SaveChanges reports any failure of its batch.
             throw new DbUpdateException(
                 "The consumer's inserts and the inbox claim were not saved: see the inner exception.", exception, [.. inserts.Select(i => i.Entry)]);
         }

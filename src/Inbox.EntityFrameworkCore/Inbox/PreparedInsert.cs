@@ -30,8 +30,10 @@ internal sealed class PreparedInsert
 
     private static PreparedInsert? Build(IEntityType entityType, ISqlGenerationHelper sql)
     {
-        // Complex types' columns are left to EF Core.
-        if (entityType.GetTableMappings().SingleOrDefault() is not { } mapping || entityType.GetComplexProperties().Any())
+        // Complex types' columns, and inserts through a stored procedure, are left to EF Core.
+        if (entityType.GetTableMappings().SingleOrDefault() is not { } mapping
+            || entityType.GetComplexProperties().Any()
+            || entityType.GetInsertStoredProcedure() is not null)
         {
             return null;
         }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
@@ -17,6 +18,7 @@ namespace Inbox.EntityFrameworkCore.Sql;
 internal static partial class RawSql
 {
     private static readonly ConditionalWeakTable<string, string> Parameterized = [];
+    private static readonly ConcurrentDictionary<string, bool> Multiplexing = new(StringComparer.Ordinal);
 
     public static async Task<Reader> ReadAsync(DbContext db, string sql, object?[] parameters, CancellationToken cancellationToken)
     {
@@ -68,15 +70,24 @@ internal static partial class RawSql
             command.Parameters.Add(parameter);
         }
 
-        // Npgsql keeps prepared statements per physical connection: after the first use on a connection the
-        // statement is neither parsed nor planned again.
-        if (connection.GetType().FullName == "Npgsql.NpgsqlConnection")
+        if (CanPrepare(connection))
         {
             await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return command;
     }
+
+    /// <summary>
+    /// Whether to prepare Inbox's statements on <paramref name="connection"/>: on PostgreSQL, where Npgsql keeps them
+    /// per physical connection (after the first use the statement is neither parsed nor planned again), except in
+    /// Npgsql's multiplexing mode, which refuses explicit preparation.
+    /// </summary>
+    public static bool CanPrepare(DbConnection connection) =>
+        connection.GetType().FullName == "Npgsql.NpgsqlConnection"
+        && !Multiplexing.GetOrAdd(connection.ConnectionString, static text =>
+            new DbConnectionStringBuilder { ConnectionString = text }.TryGetValue("Multiplexing", out var value)
+            && bool.TryParse(value?.ToString(), out var on) && on);
 
     /// <summary>Gives <paramref name="parameter"/> one of the few value types Inbox's statements take.</summary>
     public static void Bind(DbParameter parameter, object? value) =>

@@ -99,6 +99,7 @@ public sealed class FreshClaimBatchTests
             "INSERT INTO \"HierarchyRow\" (\"Id\", \"Discriminator\", \"Extra\") VALUES ($1, $2, $3)",
             PreparedInsert.For(db.Model.FindEntityType(typeof(DerivedHierarchyRow))!, sql)!.Sql);
         Assert.Null(PreparedInsert.For(db.Model.FindEntityType(typeof(DefaultedRow))!, sql));
+        Assert.Null(PreparedInsert.For(db.Model.FindEntityType(typeof(ProcedureRow))!, sql));
     }
 
     [Fact]
@@ -158,6 +159,11 @@ public sealed class FreshClaimBatchTests
             modelBuilder.Entity<DerivedHierarchyRow>();
             modelBuilder.Entity<DefaultedRow>().Property(r => r.CreatedAt).HasDefaultValueSql("now()");
             modelBuilder.Entity<ChildRow>().HasOne(c => c.Parent).WithMany().HasForeignKey(c => c.ParentId);
+            if (Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL")
+            {
+                modelBuilder.Entity<ProcedureRow>().Property(r => r.Id).ValueGeneratedNever();
+                modelBuilder.Entity<ProcedureRow>().InsertUsingStoredProcedure("insert_procedure_row", p => p.HasParameter(r => r.Id));
+            }
         }
     }
 
@@ -231,6 +237,11 @@ public sealed class FreshClaimBatchTests
         public Guid Id { get; set; } = Guid.NewGuid();
 
         public DateTimeOffset CreatedAt { get; set; }
+    }
+
+    private sealed class ProcedureRow
+    {
+        public Guid Id { get; set; } = Guid.NewGuid();
     }
 
     private sealed class ParentRow
