@@ -12,9 +12,10 @@ using Microsoft.EntityFrameworkCore.Metadata;
 namespace Inbox.EntityFrameworkCore.Inbox;
 
 /// <summary>
-/// Saves a consumer's tracked changes, a fresh claim and the operation's outcome as one EF Core batch without an
-/// explicit transaction. PostgreSQL runs a batch as one implicit transaction (Npgsql sends a single Sync), so all
-/// of it commits or none does; a duplicate fails the batch on the entry's primary key.
+/// Saves a consumer's tracked changes, a fresh claim and the operation's outcome as one batch without an explicit
+/// transaction: a prepared batch (<see cref="PreparedClaimBatch"/>) where nothing but EF Core's insert logic would
+/// act, otherwise one EF Core <c>SaveChanges</c>. PostgreSQL runs a batch as one implicit transaction (Npgsql sends
+/// a single Sync), so all of it commits or none does; a duplicate fails the batch on the entry's primary key.
 /// </summary>
 internal static class FreshClaimBatch
 {
@@ -94,10 +95,10 @@ internal static class FreshClaimBatch
         || db.GetService<IInterceptors>().Aggregate<ISaveChangesInterceptor>() is not null;
 
     /// <summary>
-    /// Adds the claim (written as succeeded, with the result) and the operation's outcome to the tracked changes and
-    /// saves them all. On failure the claim and the outcome are taken back out of the change tracker; whether the
-    /// batch committed is then told by the entry's claim token (an operation that is gone or no longer accepted
-    /// fails EF Core's row count check after the commit).
+    /// Sends the prepared batch where it applies. Otherwise adds the claim (written as succeeded, with the result) and
+    /// the operation's outcome to the tracked changes and saves them all; on failure they are taken back out of the
+    /// change tracker. Either way, whether a failed batch committed is told by the entry's claim token (through
+    /// EF Core, an operation that is gone or no longer accepted fails its row count check after the commit).
     /// </summary>
     public static async Task SaveAsync(
         DbContext db, InboxClaimRequest claim, string? resultJson, string? completesOperationId, CancellationToken cancellationToken)
