@@ -12,8 +12,9 @@ namespace Inbox.EntityFrameworkCore.Inbox;
 /// <summary>
 /// The one-batch save without EF Core's update pipeline: the claim, the consumer's inserts (the statements EF Core
 /// would send, from the model's table mappings, parameters made by the same type mappings) and the operation's
-/// completion go as one ADO.NET batch of statements prepared once per connection. PostgreSQL runs the batch as
-/// one implicit transaction. Taken only where nothing but EF Core's own insert logic would act on the save.
+/// completion go as one ADO.NET batch of statements prepared once per connection (unless Npgsql multiplexes).
+/// PostgreSQL runs the batch as one implicit transaction. Taken only where nothing but EF Core's own insert logic
+/// would act on the save; the README's SavedByInbox section lists when EF Core sends the batch instead.
 /// </summary>
 internal static class PreparedClaimBatch
 {
@@ -26,8 +27,8 @@ internal static class PreparedClaimBatch
 
     /// <summary>
     /// The tracked inserts with their statements, or <see langword="null"/> when the save needs EF Core: handlers of
-    /// the context's save events, command interceptors, or an insert whose database-generated column EF Core reads back.
-    /// Call after <see cref="FreshClaimBatch.Fits"/>, which leaves only plain inserts.
+    /// the context's save events, command interceptors, an insert <see cref="PreparedInsert.For"/> cannot write, or
+    /// inserts that may refer to one another. Call after <see cref="FreshClaimBatch.Fits"/>, which leaves only plain inserts.
     /// </summary>
     public static List<(EntityEntry Entry, PreparedInsert Insert)>? Inserts(DbContext db)
     {
@@ -101,7 +102,7 @@ internal static class PreparedClaimBatch
 
             Add(batch, sql.InsertSucceededBatched!, claim.Consumer, claim.MessageKey, claim.OperationId, claim.ClaimToken, claim.Now, claim.ExpiresAt, resultJson);
 
-            // The type mappings make parameters through a command; they are then moved to the batch's commands.
+            // The type mappings make parameters through a command (this spare one); they are added to the batch's commands.
             var parameters = connection.CreateCommand();
             await using var parametersLease = parameters.ConfigureAwait(false);
             foreach (var (entry, insert) in inserts)

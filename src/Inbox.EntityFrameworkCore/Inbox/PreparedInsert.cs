@@ -8,7 +8,8 @@ namespace Inbox.EntityFrameworkCore.Inbox;
 /// <summary>
 /// The <c>INSERT</c> EF Core would send for one entity type mapped to one table, with PostgreSQL's positional
 /// parameters, built once from the model's table mapping. <see langword="null"/> from <see cref="For"/> when an
-/// insert of the type is more than its values: a column the database generates, which EF Core leaves out and reads back.
+/// insert of the type is more than its values: a column the database generates (which EF Core leaves out and reads
+/// back), a complex property, an insert stored procedure, or more than one table.
 /// </summary>
 internal sealed class PreparedInsert
 {
@@ -20,11 +21,13 @@ internal sealed class PreparedInsert
         Columns = columns;
     }
 
+    /// <summary>The <c>INSERT</c> statement, its parameters <c>$1</c>, <c>$2</c>, ... in the order of <see cref="Columns"/>.</summary>
     public string Sql { get; }
 
     /// <summary>The properties in parameter order, with the type mappings that make their parameters.</summary>
     public IColumnMapping[] Columns { get; }
 
+    /// <summary>The insert for <paramref name="entityType"/>, built on first use and kept with the model.</summary>
     public static PreparedInsert? For(IEntityType entityType, ISqlGenerationHelper sql) =>
         Cache.GetValue(entityType, type => new Holder(Build(type, sql))).Insert;
 

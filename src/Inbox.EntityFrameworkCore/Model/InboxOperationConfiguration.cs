@@ -20,9 +20,10 @@ internal sealed class InboxOperationConfiguration(InboxModelOptions options) : I
         builder.Property(o => o.Endpoint).HasColumnName("endpoint").HasMaxLength(OperationScope.MaxEndpointLength);
         builder.Property(o => o.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(IdempotencyKey.MaxLength).IsUnicode(false);
         builder.Property(o => o.Fingerprint).HasColumnName("fingerprint").HasMaxLength(RequestFingerprint.Length);
-        // A concurrency token so that the consumer inbox's one-batch completion (the only EF Core update of this
-        // entity) changes only an operation still in the status it expects; any other is completed by SQL that never
-        // touches a succeeded operation. It changes no column, so it needs no migration.
+        // A concurrency token so that the consumer inbox's one-batch completion, when EF Core sends that batch (the
+        // only EF Core update of this entity; the prepared batch guards its own UPDATE), changes only an operation
+        // still accepted; any other is completed by SQL that never touches a succeeded operation. It changes no
+        // column, so it needs no migration.
         builder.Property(o => o.Status).HasColumnName("status").IsConcurrencyToken();
         builder.Property(o => o.RequestId).HasColumnName("request_id").HasMaxLength(40).IsUnicode(false);
         builder.Property(o => o.ResponseStatus).HasColumnName("response_status");

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
@@ -12,13 +11,14 @@ namespace Inbox.EntityFrameworkCore.Sql;
 /// <summary>
 /// Runs Inbox's statements on the context's own connection and current transaction, straight through ADO.NET:
 /// the hot paths (accept, claim, outcome) are a handful of fixed statements, so they skip EF Core's command
-/// pipeline and, on PostgreSQL, are prepared once per physical connection. Placeholders are <c>{0}</c>,
+/// pipeline and, on PostgreSQL, are prepared once per physical connection (unless Npgsql multiplexes). Placeholders are <c>{0}</c>,
 /// <c>{1}</c>, ... as in <c>ExecuteSqlRaw</c>; a <see langword="null"/> value is a null string.
 /// </summary>
 internal static partial class RawSql
 {
     private static readonly ConditionalWeakTable<string, string> Parameterized = [];
-    private static readonly ConcurrentDictionary<string, bool> Multiplexing = new(StringComparer.Ordinal);
+    // Keyed weakly by the connection string instance, so it neither grows with per-tenant strings nor keeps them.
+    private static readonly ConditionalWeakTable<string, object> Multiplexing = [];
 
     public static async Task<Reader> ReadAsync(DbContext db, string sql, object?[] parameters, CancellationToken cancellationToken)
     {
@@ -85,7 +85,7 @@ internal static partial class RawSql
     /// </summary>
     public static bool CanPrepare(DbConnection connection) =>
         connection.GetType().FullName == "Npgsql.NpgsqlConnection"
-        && !Multiplexing.GetOrAdd(connection.ConnectionString, static text =>
+        && !(bool)Multiplexing.GetValue(connection.ConnectionString, static text =>
             new DbConnectionStringBuilder { ConnectionString = text }.TryGetValue("Multiplexing", out var value)
             && bool.TryParse(value?.ToString(), out var on) && on);
 

@@ -44,10 +44,10 @@ internal sealed partial class InboxConsumeFilter<TDbContext, TMessage>
                         // The batch rolled back, on one of the consumer's own writes: the attempt is retried.
                         throw;
                     case { Claimed: true }:
-                        // This attempt's claim is there, so the batch committed and EF Core failed afterwards,
-                        // usually because the operation's update matched no row (it is gone, or no longer accepted:
-                        // a redrive finds it failed). Complete it through the SQL statement, which leaves a succeeded
-                        // operation as it is.
+                        // This attempt's claim is there, so the batch committed and the save failed afterwards:
+                        // where EF Core sent the batch, usually because the operation's update matched no row (it is
+                        // gone, or no longer accepted: a redrive finds it failed). Complete it through the SQL
+                        // statement, which leaves a succeeded operation as it is.
                         if (exception is DbUpdateConcurrencyException)
                         {
                             Log.OperationNotAccepted(logger, settings.Name, identity.MessageKey);

@@ -89,7 +89,7 @@ public sealed class FreshClaimBatchTests
     }
 
     [Fact]
-    public void Prepared_inserts_are_the_statements_ef_core_would_send()
+    public void Prepared_inserts_name_every_mapped_column_with_positional_parameters()
     {
         using var db = BatchContext.Create();
         var sql = db.GetService<ISqlGenerationHelper>();

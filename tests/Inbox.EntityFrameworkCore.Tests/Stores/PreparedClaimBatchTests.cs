@@ -63,7 +63,7 @@ public sealed class PreparedClaimBatchTests
             // The batch sends the entry first, then the rows in this order: the failure comes last.
             db.Add(new AuditRow { Text = "new" });
             db.Add(new AuditRow { Id = existing, Text = "clash" });
-            Assert.NotNull(PreparedClaimBatch.Inserts(db));
+            Assert.Equal(["new", "clash"], PreparedClaimBatch.Inserts(db)!.Select(i => ((AuditRow)i.Entry.Entity).Text));
 
             var error = await Assert.ThrowsAsync<DbUpdateException>(() => FreshClaimBatch.SaveAsync(db, Request("msg:2"), null, null, default));
 

@@ -21,7 +21,10 @@ public sealed class CommandCounter : Microsoft.EntityFrameworkCore.Diagnostics.D
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
             ActivityStopped = activity =>
             {
-                if (Database is null || activity.GetTagItem("db.namespace") as string != Database)
+                // Npgsql also traces physical connection opens ("CONNECT <database>"), which are not commands.
+                if (Database is null
+                    || activity.GetTagItem("db.namespace") as string != Database
+                    || activity.DisplayName.StartsWith("CONNECT ", StringComparison.Ordinal))
                 {
                     return;
                 }

@@ -33,6 +33,7 @@ public sealed class TestEffects
     /// <summary>When set, the claim consumer attaches a <c>SavingChanges</c> handler, which counts into <see cref="SavesObserved"/>.</summary>
     public volatile bool ObserveSaves;
 
+    /// <summary>How many times a <c>SavingChanges</c> handler attached under <see cref="ObserveSaves"/> ran.</summary>
     public int SavesObserved;
 
     /// <summary>The messages of the claim consumer's refused saves.</summary>
