@@ -18,6 +18,8 @@ internal static partial class RawSql
 {
     private static readonly ConditionalWeakTable<string, string> Parameterized = [];
     // Keyed weakly by the connection string instance, so it neither grows with per-tenant strings nor keeps them.
+    // CanPrepare runs on open connections, and an open NpgsqlConnection returns its pool's one instance (measured),
+    // so this is one entry per pool; before opening, the instance is the caller's and would miss.
     private static readonly ConditionalWeakTable<string, object> Multiplexing = [];
 
     public static async Task<Reader> ReadAsync(DbContext db, string sql, object?[] parameters, CancellationToken cancellationToken)
