@@ -38,24 +38,42 @@ internal sealed partial class InboxConsumeFilter<TDbContext, TMessage>
         try
         {
             await next.Send(context).ConfigureAwait(false);
+            await CompleteWithTrackedChangesAsync(db, identity, token, state, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception)
         {
+            // The consumer threw or its outcome was not recorded: give the claim back so the retry claims at once rather
+            // than wait out this delivery's own lease. After a completion that did commit, the release matches no row.
             await ReleaseAsync(db, identity, token).ConfigureAwait(false);
             throw;
         }
 
+        return (Outcome.Done, null);
+    }
+
+    /// <summary>Records the outcome, with whatever the consumer left tracked saved in the same transaction.</summary>
+    private async Task CompleteWithTrackedChangesAsync(
+        TDbContext db, InboxMessageIdentity identity, string token, InboxConsumeState state, CancellationToken cancellationToken)
+    {
         if (!db.ChangeTracker.HasChanges())
         {
             // Nothing of the consumer's to commit with the outcome: one statement, its own transaction.
             await CompleteLeasedAsync(db, identity, token, state, cancellationToken).ConfigureAwait(false);
-            return (Outcome.Done, null);
+            return;
         }
 
         var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(
+        var executions = 0;
+        await strategy.ExecuteAsync(
             async cancel =>
             {
+                if (++executions > 1)
+                {
+                    // The failed execution's SaveChanges may have accepted the consumer's changes before its commit
+                    // failed, so saving again would save nothing: run the whole delivery again, consumer included.
+                    throw new InboxRetryException($"{settings.Name} retries {identity.MessageKey} from the start after a transient failure.");
+                }
+
                 var transaction = await db.Database.BeginTransactionAsync(cancel).ConfigureAwait(false);
                 await using var transactionLease = transaction.ConfigureAwait(false);
                 await WithoutSavepointsAsync(db, () => db.SaveChangesAsync(cancel)).ConfigureAwait(false);
@@ -67,8 +85,6 @@ internal sealed partial class InboxConsumeFilter<TDbContext, TMessage>
                 {
                     await transaction.RollbackAsync(cancel).ConfigureAwait(false);
                 }
-
-                return (Outcome.Done, (DateTimeOffset?)null);
             },
             cancellationToken).ConfigureAwait(false);
     }

@@ -11,12 +11,25 @@ namespace Inbox.MassTransit.Tests.Consuming;
 /// <summary>Guarantees 3 and 4 in leased mode (effects outside the database), over real RabbitMQ and PostgreSQL.</summary>
 public sealed class LeasedInboxTests
 {
-    private static void ShortLeases(IdempotentInboxOptions options)
+    /// <summary>
+    /// Leases no test outlives by the clock: a test that needs one to expire expires it in the database
+    /// (<see cref="ExpireLeaseAsync"/>) once it has seen what it waits for, so a slow machine cannot reorder the steps.
+    /// </summary>
+    private static void TestLeases(IdempotentInboxOptions options)
     {
-        options.LeaseDuration = TimeSpan.FromSeconds(2);
+        options.LeaseDuration = TimeSpan.FromMinutes(10);
         options.LeaseSkewMargin = TimeSpan.FromMilliseconds(200);
-        options.LeaseWaitLimit = TimeSpan.FromSeconds(20);
+        options.LeaseWaitLimit = TimeSpan.FromMinutes(1);
         options.Retry = r => r.Immediate(1);
+    }
+
+    /// <summary>Ends the lease on the operation's entry now, as the clock would once it ran out.</summary>
+    private static async Task ExpireLeaseAsync(InboxHost host, string operationId)
+    {
+        await using var db = host.CreateDbContext();
+        var expired = await db.Set<InboxEntry>().Where(e => e.OperationId == operationId && e.LeaseExpiresAt != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1)));
+        Assert.Equal(1, expired);
     }
 
     private static readonly string WebhookConsumerName = typeof(WebhookConsumer).FullName!;
@@ -115,7 +128,7 @@ public sealed class LeasedInboxTests
                 await stuck.Task;
             }
         };
-        await using var host = await InboxHost.StartAsync(database, rabbit, effects, ShortLeases);
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects, TestLeases);
 
         var publication = await host.SubmitAsync(new FireWebhook("claim.updated"));
         await Eventually.TrueAsync("the first call", () => Task.FromResult(effects.DownstreamCalls.Values.Sum() == 1));
@@ -125,6 +138,7 @@ public sealed class LeasedInboxTests
         await Eventually.TrueAsync("the duplicate to be deferred", () => Task.FromResult(host.Metrics.Deferred == 1));
         Assert.Equal(1, effects.DownstreamCalls.Values.Sum());
 
+        await ExpireLeaseAsync(host, publication.OperationId);
         var succeeded = await host.OperationWhenAsync(publication.OperationId, OperationStatus.Succeeded);
         var (key, calls) = Assert.Single(effects.DownstreamCalls);
         Assert.Equal(2, calls);
@@ -152,14 +166,15 @@ public sealed class LeasedInboxTests
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
         await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
         var effects = new TestEffects();
-        await using var host = await InboxHost.StartAsync(database, rabbit, effects, ShortLeases);
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects, TestLeases);
 
         // A process claimed the message, called out and died: its entry holds a lease that nobody will release.
-        var operationId = await PublishWhileAnotherDeliveryHoldsTheLeaseAsync(host, "dead-process", TimeSpan.FromSeconds(1.5));
+        var operationId = await PublishWhileAnotherDeliveryHoldsTheLeaseAsync(host, "dead-process", TimeSpan.FromMinutes(10));
         var deadKey = DownstreamKeyOf(operationId);
 
         await Eventually.TrueAsync("the delivery to wait on the dead lease", () => Task.FromResult(host.Metrics.Deferred == 1));
         Assert.False(effects.DownstreamCalls.ContainsKey(deadKey));
+        await ExpireLeaseAsync(host, operationId);
         await Eventually.TrueAsync("the takeover", () => Task.FromResult(effects.DownstreamCalls.ContainsKey(deadKey)));
         await Eventually.TrueAsync("the outcome", async () =>
             (await host.EntriesAsync()).Any(e => e.MessageKey == "op:" + operationId && e.Status == OperationStatus.Succeeded));
@@ -175,7 +190,7 @@ public sealed class LeasedInboxTests
         var effects = new TestEffects();
         await using var host = await InboxHost.StartAsync(database, rabbit, effects, options =>
         {
-            ShortLeases(options);
+            TestLeases(options);
             options.LeaseWaitLimit = TimeSpan.FromMilliseconds(300);
         });
 
@@ -207,11 +222,7 @@ public sealed class LeasedInboxTests
         Assert.Equal(("holder", OperationStatus.Processing), (held.ClaimToken, held.Status));
 
         // The holder went away; the operator redrives the message, which takes over with the same key.
-        await using (var db = host.CreateDbContext())
-        {
-            await db.Set<InboxEntry>().Where(e => e.OperationId == operationId)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1)));
-        }
+        await ExpireLeaseAsync(host, operationId);
 
         await RabbitMqRedrive.MoveErrorsBackAsync(rabbit, "webhook", expected: 1);
         await Eventually.TrueAsync("the redriven delivery to take over and finish", async () =>
@@ -227,7 +238,7 @@ public sealed class LeasedInboxTests
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
         await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
         var effects = new TestEffects { AlwaysThrow = true };
-        await using var host = await InboxHost.StartAsync(database, rabbit, effects, ShortLeases);
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects, TestLeases);
 
         var publication = await host.SubmitAsync(new FireWebhook("claim.updated"));
 
@@ -248,6 +259,39 @@ public sealed class LeasedInboxTests
         Assert.Equal(key, Assert.Single(effects.DownstreamCalls).Key);
         Assert.Equal(3, effects.DownstreamCalls[key]);
         Assert.Equal(0, host.Metrics.Takeovers);
+    }
+
+    [Fact]
+    public async Task Commit_retried_by_the_execution_strategy_after_the_effect_runs_the_delivery_again_and_loses_no_write()
+    {
+        // A leased consumer that leaves a write tracked: the inbox saves it with the outcome in one transaction, under
+        // the application's retrying execution strategy. The failed attempt's save accepted the changes, so a retried
+        // commit alone would record success without the write.
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        var effects = new TestEffects { LeaveTracked = true };
+        var flaky = new FlakyCommit();
+        await using var host = await InboxHost.StartAsync(
+            database,
+            rabbit: null,
+            effects,
+            options =>
+            {
+                TestLeases(options);
+                options.Retry = r => r.Immediate(2);
+                options.Consumer<ClaimConsumer>(InboxMode.Leased);
+            },
+            dbOptions: options => flaky.Apply(options, database.ConnectionString));
+        var publication = await host.AcceptAsync(new SubmitClaim("pat_1"));
+
+        flaky.FailNextCommit();
+        await host.PublishAsync(publication);
+
+        await host.OperationWhenAsync(publication.OperationId, OperationStatus.Succeeded);
+        Assert.Equal(1, flaky.Failures);
+        Assert.Equal(publication.OperationId, Assert.Single(await host.ClaimsAsync()).OperationId);
+        Assert.Equal(2, effects.Invocations[publication.OperationId]);
+        var entry = Assert.Single(await host.EntriesAsync());
+        Assert.Equal(OperationStatus.Succeeded, entry.Status);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class ClaimConsumer(WorkerDbContext db, TestEffects effects) : ICo
             await db.Database.BeginTransactionAsync(context.CancellationToken);
         }
 
-        if (delivery.Mode != InboxMode.SavedByInbox || effects.SaveAnyway)
+        if ((delivery.Mode != InboxMode.SavedByInbox || effects.SaveAnyway) && !effects.LeaveTracked)
         {
             try
             {

@@ -27,6 +27,9 @@ public sealed class TestEffects
     /// <summary>When set, the claim consumer calls SaveChanges even in <see cref="InboxMode.SavedByInbox"/>, where it leaves its write tracked.</summary>
     public volatile bool SaveAnyway;
 
+    /// <summary>When set, the claim consumer never calls SaveChanges: it leaves its write tracked for the inbox to save with the outcome.</summary>
+    public volatile bool LeaveTracked;
+
     /// <summary>When set, the claim consumer begins a transaction of its own and leaves it open.</summary>
     public volatile bool BeginTransaction;
 
