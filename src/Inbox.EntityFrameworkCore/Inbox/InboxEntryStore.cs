@@ -32,51 +32,66 @@ internal static class InboxEntryStore
             parameters = [.. parameters, start!.Value.OperationId, start.Value.RelayAt];
         }
 
-        InboxClaimResult claim;
+        var autocommit = db.Database.CurrentTransaction is null;
         try
         {
-            claim = await ReadClaimAsync(db, statement, parameters, request.ClaimToken, cancellationToken).ConfigureAwait(false)
-                ?? (sql.ClaimReadsBack
-                    ? Gone
+            if (start is not { } operation || startsInClaim)
+            {
+                return await ClaimOnlyAsync(db, sql, statement, parameters, request.ClaimToken, cancellationToken).ConfigureAwait(false);
+            }
 
-                    // Not claimable (a duplicate, or a live lease): read what holds it. Only this path costs a second statement.
-                    : await ReadClaimAsync(db, sql.ReadClaim, [request.Consumer, request.MessageKey], request.ClaimToken, cancellationToken).ConfigureAwait(false) ?? Gone);
+            // The claim and the operation's start commit together, or neither does.
+            return await AtomicAsync(db, atomic: false, async cancel =>
+            {
+                var claim = await ClaimOnlyAsync(db, sql, statement, parameters, request.ClaimToken, cancel).ConfigureAwait(false);
+                if (claim.Claimed)
+                {
+                    await StartOperationAsync(db, operation.OperationId, request.Now, operation.RelayAt, cancel).ConfigureAwait(false);
+                }
+
+                return claim;
+            }, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (DatabaseErrors.IsUniqueViolation(exception) && db.Database.CurrentTransaction is null)
+        catch (Exception exception) when (DatabaseErrors.IsUniqueViolation(exception) && autocommit)
         {
             // SQL Server's guarded insert can still lose a race on some isolation settings: the winner holds it.
             return Gone;
         }
-
-        if (claim.Claimed && start is { } operation && !startsInClaim)
-        {
-            await StartOrGiveBackAsync(db, request, operation, cancellationToken).ConfigureAwait(false);
-        }
-
-        return claim;
     }
 
-    /// <summary>Starts the claimed operation; if that fails, gives the claim back at once rather than leave it held until its lease expires.</summary>
-    private static async Task StartOrGiveBackAsync(DbContext db, InboxClaimRequest request, OperationStart operation, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await StartOperationAsync(db, operation.OperationId, request.Now, operation.RelayAt, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception startError)
-        {
-            try
-            {
-                await ReleaseAttemptAsync(db, request.Consumer, request.MessageKey, request.ClaimToken, request.Now, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception releaseError)
-            {
-                // Report both, the start's error first; the lease still expires on its own.
-                throw new AggregateException(startError, releaseError);
-            }
+    /// <summary>The claim statement; where it returns no row and does not read back, what holds the entry instead.</summary>
+    private static async Task<InboxClaimResult> ClaimOnlyAsync(
+        DbContext db, InboxEntrySql sql, string statement, object?[] parameters, string claimToken, CancellationToken cancellationToken) =>
+        await ReadClaimAsync(db, statement, parameters, claimToken, cancellationToken).ConfigureAwait(false)
+        ?? (sql.ClaimReadsBack
+            ? Gone
 
-            throw;
+            // Not claimable (a duplicate, or a live lease): read what holds it. Only this path costs a second statement.
+            : await ReadClaimAsync(db, sql.ReadClaim, [parameters[0], parameters[1]], claimToken, cancellationToken).ConfigureAwait(false) ?? Gone);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> so that all of it commits or none does: as it is inside the caller's transaction,
+    /// or where <paramref name="atomic"/> says its one command already is; otherwise in a transaction of its own, under
+    /// the application's execution strategy (a retrying strategy refuses transactions begun outside it). A retried
+    /// execution runs <paramref name="work"/> again: each use is safe to repeat after an unknown commit outcome.
+    /// </summary>
+    private static async Task<T> AtomicAsync<T>(DbContext db, bool atomic, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (atomic || db.Database.CurrentTransaction is not null)
+        {
+            return await work(cancellationToken).ConfigureAwait(false);
         }
+
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(
+            async cancel =>
+            {
+                var transaction = await db.Database.BeginTransactionAsync(cancel).ConfigureAwait(false);
+                await using var transactionLease = transaction.ConfigureAwait(false);
+                var result = await work(cancel).ConfigureAwait(false);
+                await transaction.CommitAsync(cancel).ConfigureAwait(false);
+                return result;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     // Only a concurrent sweep of an expired entry leaves nothing to read; the next delivery claims afresh.
@@ -120,8 +135,12 @@ internal static class InboxEntryStore
         var sql = InboxEntrySql.For(db);
         var affected = completesOperationId is null
             ? await RawSql.ExecuteAsync(db, sql.CompleteLeased, [consumer, messageKey, resultJson, now, claimToken], cancellationToken).ConfigureAwait(false)
-            : await RawSql.ExecuteAsync(
-                db, sql.CompleteLeasedAndSucceedOperation, [consumer, messageKey, resultJson, now, claimToken, completesOperationId], cancellationToken).ConfigureAwait(false);
+            : await AtomicAsync(
+                db,
+                sql.CommandIsAtomic,
+                cancel => RawSql.ExecuteAsync(
+                    db, sql.CompleteLeasedAndSucceedOperation, [consumer, messageKey, resultJson, now, claimToken, completesOperationId], cancel),
+                cancellationToken).ConfigureAwait(false);
 
         // The operation update runs only after the entry update held, so any row affected means it held.
         return affected > 0;
@@ -153,8 +172,12 @@ internal static class InboxEntryStore
         }
         else
         {
-            await RawSql.ExecuteAsync(
-                db, sql.ReleaseFailedAndFailOperation, [consumer, messageKey, errorCode, errorMessage, now, failsOperationId], cancellationToken).ConfigureAwait(false);
+            await AtomicAsync(
+                db,
+                sql.CommandIsAtomic,
+                cancel => RawSql.ExecuteAsync(
+                    db, sql.ReleaseFailedAndFailOperation, [consumer, messageKey, errorCode, errorMessage, now, failsOperationId], cancel),
+                cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -59,6 +59,7 @@ internal sealed class InboxEntrySql
         }
 
         ClaimReadsBack = provider == DatabaseProvider.SqlServer;
+        CommandIsAtomic = provider == DatabaseProvider.PostgreSql;
 
         ClaimTransactional = Claim(status: 2, lease: "NULL");
         ClaimLeased = Claim(status: 1, lease: "{7}");
@@ -145,6 +146,13 @@ internal sealed class InboxEntrySql
     /// when they claimed it, and <see cref="ReadClaim"/> reads an entry that was not claimable.
     /// </summary>
     public bool ClaimReadsBack { get; }
+
+    /// <summary>
+    /// Whether one command of several statements commits or fails as a whole outside a transaction (PostgreSQL runs
+    /// it as one implicit transaction); elsewhere each statement commits on its own, so a transition that changes the
+    /// entry and the operation needs a transaction.
+    /// </summary>
+    public bool CommandIsAtomic { get; }
 
     /// <summary>{0} consumer, {1} message key. Returns the claim columns.</summary>
     public string ReadClaim { get; }

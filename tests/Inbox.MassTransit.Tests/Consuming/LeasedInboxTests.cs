@@ -281,10 +281,17 @@ public sealed class LeasedInboxTests
                 options.Consumer<ClaimConsumer>(InboxMode.Leased);
             },
             dbOptions: options => flaky.Apply(options, database.ConnectionString));
-        var publication = await host.AcceptAsync(new SubmitClaim("pat_1"));
+        var armed = 0;
+        effects.DuringClaim = () =>
+        {
+            // The first attempt's outcome, after the claim (which commits in its own transaction on SQLite).
+            if (Interlocked.Exchange(ref armed, 1) == 0)
+            {
+                flaky.FailNextCommit();
+            }
+        };
 
-        flaky.FailNextCommit();
-        await host.PublishAsync(publication);
+        var publication = await host.SubmitAsync(new SubmitClaim("pat_1"));
 
         await host.OperationWhenAsync(publication.OperationId, OperationStatus.Succeeded);
         Assert.Equal(1, flaky.Failures);
@@ -292,6 +299,33 @@ public sealed class LeasedInboxTests
         Assert.Equal(2, effects.Invocations[publication.OperationId]);
         var entry = Assert.Single(await host.EntriesAsync());
         Assert.Equal(OperationStatus.Succeeded, entry.Status);
+    }
+
+    [Fact]
+    public async Task Outcome_whose_operation_update_fails_records_nothing_and_the_operation_still_ends_terminal_on_sqlite()
+    {
+        // SQLite runs the entry's completion and the operation's as two statements: they must commit together, or a
+        // succeeded entry would leave its operation processing forever (every redelivery a duplicate that repairs nothing).
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        var effects = new TestEffects();
+        await using var host = await InboxHost.StartAsync(database, rabbit: null, effects, TestLeases);
+        await using (var db = host.CreateDbContext())
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                "CREATE TRIGGER refuse_success BEFORE UPDATE OF status ON inbox_operations WHEN NEW.status = 2 " +
+                "BEGIN SELECT RAISE(ABORT, 'the operation update failed (test)'); END;");
+        }
+
+        var publication = await host.SubmitAsync(new FireWebhook("claim.updated"));
+
+        await Eventually.TrueAsync("the delivery to end", () => Task.FromResult(host.Metrics.FailuresRecorded + host.Metrics.DuplicatesSkipped >= 1));
+        Assert.Equal(0, host.Metrics.DuplicatesSkipped);
+        var failed = await host.OperationWhenAsync(publication.OperationId, OperationStatus.Failed);
+        Assert.Equal("processing_failed", failed.ErrorCode);
+        var entry = Assert.Single(await host.EntriesAsync());
+        Assert.Equal((OperationStatus.Failed, 2), (entry.Status, entry.Attempt));
+        var (_, calls) = Assert.Single(effects.DownstreamCalls);
+        Assert.Equal(2, calls);
     }
 
     [Fact]

@@ -13,6 +13,7 @@ public sealed class ClaimConsumer(WorkerDbContext db, TestEffects effects) : ICo
 
         var claim = new ClaimRecord { Id = Guid.NewGuid(), OperationId = delivery.OperationId, PatientId = context.Message.PatientId };
         db.Claims.Add(claim);
+        effects.DuringClaim?.Invoke();
         if (effects.ObserveSaves)
         {
             db.SavingChanges += (_, _) => Interlocked.Increment(ref effects.SavesObserved);

@@ -47,6 +47,11 @@ public sealed class InboxHost : IAsyncDisposable
 
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        if (Environment.GetEnvironmentVariable("INBOX_TEST_LOGS") == "1")
+        {
+            // For a failing test: INBOX_TEST_LOGS=1 dotnet test ... --logger "console;verbosity=detailed"
+            builder.Logging.AddConsole();
+        }
         builder.Services.AddSingleton(effects);
         builder.Services.AddSingleton<CommandCounter>();
         builder.Services.AddDbContext<WorkerDbContext>((sp, options) =>

@@ -45,6 +45,9 @@ public sealed class TestEffects
     /// <summary>Runs inside the downstream call, after it is recorded; lets a test hold an effect mid-flight.</summary>
     public Func<string, CancellationToken, Task>? DuringDownstreamCall { get; set; }
 
+    /// <summary>Runs in the claim consumer after it added its write, before it saves or returns.</summary>
+    public Action? DuringClaim { get; set; }
+
     public string? ProbeError { get; set; }
 
     public int Invoked(string id) => Invocations.AddOrUpdate(id, 1, (_, n) => n + 1);
