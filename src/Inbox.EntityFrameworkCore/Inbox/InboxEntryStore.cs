@@ -158,27 +158,27 @@ internal static class InboxEntryStore
         RawSql.ExecuteAsync(db, InboxEntrySql.For(db).ReleaseAttempt, [consumer, messageKey, now, claimToken], cancellationToken);
 
     /// <summary>
-    /// Records that retries are exhausted: a processing entry is released as failed (so a redrive may run it) and
-    /// the operation, unless it already succeeded, becomes failed with the error.
+    /// Records that retries are exhausted. The entry this delivery's lease held (<paramref name="heldClaimToken"/>) is
+    /// released as failed, so a redrive may run it; a delivery that held none adds the error to a failed entry. The
+    /// operation, unless it already succeeded, becomes failed with the error: only when that release held, or, for a
+    /// delivery that held no lease, when no other delivery's entry succeeded or holds a live lease.
     /// </summary>
     public static async Task RecordFailureAsync(
-        DbContext db, string consumer, string messageKey, string? failsOperationId, string errorCode, string errorMessage, DateTimeOffset now,
-        CancellationToken cancellationToken)
+        DbContext db, string consumer, string messageKey, string? heldClaimToken, string? failsOperationId, string errorCode, string errorMessage,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
         var sql = InboxEntrySql.For(db);
-        if (failsOperationId is null)
+        var (statement, parameters) = (heldClaimToken, failsOperationId) switch
         {
-            await RawSql.ExecuteAsync(db, sql.ReleaseFailed, [consumer, messageKey, errorCode, errorMessage, now], cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await AtomicAsync(
-                db,
-                sql.CommandIsAtomic,
-                cancel => RawSql.ExecuteAsync(
-                    db, sql.ReleaseFailedAndFailOperation, [consumer, messageKey, errorCode, errorMessage, now, failsOperationId], cancel),
-                cancellationToken).ConfigureAwait(false);
-        }
+            (null, null) => (sql.RecordFailed, new object?[] { consumer, messageKey, errorCode, errorMessage, now }),
+            (null, not null) => (sql.RecordFailedAndFailOperation, new object?[] { consumer, messageKey, errorCode, errorMessage, now, failsOperationId }),
+            (not null, null) => (sql.ReleaseFailed, new object?[] { consumer, messageKey, errorCode, errorMessage, now, heldClaimToken }),
+            _ => (sql.ReleaseFailedAndFailOperation, new object?[] { consumer, messageKey, errorCode, errorMessage, now, heldClaimToken, failsOperationId }),
+        };
+
+        await AtomicAsync(
+            db, atomic: failsOperationId is null || sql.CommandIsAtomic, cancel => RawSql.ExecuteAsync(db, statement, parameters, cancel), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     private static async Task<InboxClaimResult?> ReadClaimAsync(

@@ -75,10 +75,16 @@ internal sealed class InboxEntrySql
             $"UPDATE {entries} SET {C(nameof(InboxEntry.Status))} = 3, {C(nameof(InboxEntry.LeaseExpiresAt))} = NULL, {C(nameof(InboxEntry.UpdatedAt))} = {{2}} " +
             $"WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{3}} AND {C(nameof(InboxEntry.Status))} = 1";
 
+        // A failure ends this delivery's own claim only ({5} its claim token), never a lease another delivery took over.
         ReleaseFailed =
             $"UPDATE {entries} SET {C(nameof(InboxEntry.Status))} = 3, {C(nameof(InboxEntry.LeaseExpiresAt))} = NULL, " +
             $"{C(nameof(InboxEntry.ErrorCode))} = {{2}}, {C(nameof(InboxEntry.ErrorMessage))} = {{3}}, {C(nameof(InboxEntry.UpdatedAt))} = {{4}} " +
-            $"WHERE {key} AND {C(nameof(InboxEntry.Status))} IN (1, 3)";
+            $"WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{5}} AND {C(nameof(InboxEntry.Status))} IN (1, 3)";
+
+        // A delivery that held no lease (transactional attempts leave no entry) only adds its error to a failed entry.
+        RecordFailed =
+            $"UPDATE {entries} SET {C(nameof(InboxEntry.ErrorCode))} = {{2}}, {C(nameof(InboxEntry.ErrorMessage))} = {{3}}, " +
+            $"{C(nameof(InboxEntry.UpdatedAt))} = {{4}} WHERE {key} AND {C(nameof(InboxEntry.Status))} = 3";
 
         var operations = o.Table;
         var opId = o[nameof(InboxOperation.Id)];
@@ -124,7 +130,16 @@ internal sealed class InboxEntrySql
             $"UPDATE {operations} SET {opStatus} = 3, {o[nameof(InboxOperation.ErrorCode)]} = {code}, " +
             $"{o[nameof(InboxOperation.ErrorMessage)]} = {message}, {o[nameof(InboxOperation.UpdatedAt)]} = {now} " +
             $"WHERE {opId} = {id} AND {opStatus} IN (0, 1)";
-        ReleaseFailedAndFailOperation = ReleaseFailed + ";\n" + Fail("{5}", "{2}", "{3}", "{4}") + ";";
+        // The operation fails only when this delivery's release held ({6} operation id)...
+        ReleaseFailedAndFailOperation =
+            ReleaseFailed + ";\n" + Fail("{6}", "{2}", "{3}", "{4}") +
+            $" AND EXISTS (SELECT 1 FROM {entries} WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{5}} AND {C(nameof(InboxEntry.Status))} = 3);";
+
+        // ...or, for a delivery that held none ({5} operation id), when no other delivery succeeded or holds a live lease.
+        RecordFailedAndFailOperation =
+            RecordFailed + ";\n" + Fail("{5}", "{2}", "{3}", "{4}") +
+            $" AND NOT EXISTS (SELECT 1 FROM {entries} WHERE {key} AND ({C(nameof(InboxEntry.Status))} = 2 OR " +
+            $"({C(nameof(InboxEntry.Status))} = 1 AND {C(nameof(InboxEntry.LeaseExpiresAt))} > {{4}})));";
 
         var consumer = C(nameof(InboxEntry.Consumer));
         var messageKey = C(nameof(InboxEntry.MessageKey));
@@ -178,8 +193,14 @@ internal sealed class InboxEntrySql
     /// <summary>{0} consumer, {1} message key, {2} now, {3} claim token. Lets the next attempt claim at once after this one threw.</summary>
     public string ReleaseAttempt { get; }
 
-    /// <summary>{0} consumer, {1} message key, {2} error code, {3} error message, {4} now. Records the error on an unfinished entry and releases it.</summary>
+    /// <summary>
+    /// {0} consumer, {1} message key, {2} error code, {3} error message, {4} now, {5} claim token. Records the error on
+    /// the entry this delivery's lease held and releases it.
+    /// </summary>
     public string ReleaseFailed { get; }
+
+    /// <summary>{0} consumer, {1} message key, {2} error code, {3} error message, {4} now. Records the error on a failed entry.</summary>
+    public string RecordFailed { get; }
 
     /// <summary>{0} operation id, {1} result, {2} now.</summary>
     public string SucceedOperation { get; }
@@ -202,8 +223,17 @@ internal sealed class InboxEntrySql
     /// <summary>{0} operation id, {1} now, {2} relay time.</summary>
     public string StartOperation { get; }
 
-    /// <summary><see cref="ReleaseFailed"/>, then the operation {5} fails with the same error unless it succeeded, in one round trip.</summary>
+    /// <summary>
+    /// <see cref="ReleaseFailed"/>, then, if it held, the operation {6} fails with the same error unless it succeeded,
+    /// in one round trip.
+    /// </summary>
     public string ReleaseFailedAndFailOperation { get; }
+
+    /// <summary>
+    /// <see cref="RecordFailed"/>, then the operation {5} fails with the same error unless it succeeded or another
+    /// delivery's entry succeeded or holds a live lease, in one round trip.
+    /// </summary>
+    public string RecordFailedAndFailOperation { get; }
 
     /// <summary>{0} now, {1} batch size.</summary>
     public string DeleteExpired { get; }

@@ -27,6 +27,11 @@ internal sealed partial class InboxConsumeFilter<TDbContext, TMessage>
             return NotClaimed(claim);
         }
 
+        if (context.TryGetPayload<HeldClaim>(out var held))
+        {
+            held.Token = token;
+        }
+
         if (claim.Kind == ClaimKind.Takeover)
         {
             metrics.TakenOver(settings.Name);

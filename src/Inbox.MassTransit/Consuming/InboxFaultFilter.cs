@@ -27,13 +27,14 @@ internal sealed class InboxFaultFilter<TDbContext, TMessage>(
 
     public async Task Send(ConsumeContext<TMessage> context, IPipe<ConsumeContext<TMessage>> next)
     {
+        var held = context.GetOrAddPayload(static () => new HeldClaim());
         try
         {
             await next.Send(context).ConfigureAwait(false);
         }
         catch (Exception exception) when (ShouldRecord(context, exception))
         {
-            await RecordAsync(context, exception).ConfigureAwait(false);
+            await RecordAsync(context, held.Token, exception).ConfigureAwait(false);
             throw;
         }
     }
@@ -42,7 +43,7 @@ internal sealed class InboxFaultFilter<TDbContext, TMessage>(
         exception is not InboxLeaseHeldException &&
         !(exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested);
 
-    private async Task RecordAsync(ConsumeContext<TMessage> context, Exception exception)
+    private async Task RecordAsync(ConsumeContext<TMessage> context, string? heldToken, Exception exception)
     {
         if (InboxMessageIdentity.TryFrom(context) is not { } identity)
         {
@@ -58,7 +59,7 @@ internal sealed class InboxFaultFilter<TDbContext, TMessage>(
             await using var scopeLease = scope.ConfigureAwait(false);
             var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
             await InboxEntryStore.RecordFailureAsync(
-                db, settings.Name, identity.MessageKey, settings.OperationToComplete(identity), code, message, time.GetUtcNow(),
+                db, settings.Name, identity.MessageKey, heldToken, settings.OperationToComplete(identity), code, message, time.GetUtcNow(),
                 CancellationToken.None).ConfigureAwait(false);
             metrics.FailureRecorded(settings.Name);
             Log.FailureRecorded(logger, settings.Name, identity.MessageKey, code, exception);

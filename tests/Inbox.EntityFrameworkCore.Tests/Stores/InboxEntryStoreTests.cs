@@ -125,7 +125,7 @@ public abstract class InboxEntryStoreTests
         Assert.True((await ClaimAsync(fixture, Request(token: "a", lease: TimeSpan.FromSeconds(30)))).Claimed);
         await using (var db = fixture.CreateDbContext())
         {
-            await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:1", null, "processing_failed", "Retries are exhausted.", Now.AddSeconds(1), default);
+            await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:1", "a", null, "processing_failed", "Retries are exhausted.", Now.AddSeconds(1), default);
         }
 
         var redrive = await ClaimAsync(fixture, Request(token: "b", at: Now.AddSeconds(2), lease: TimeSpan.FromSeconds(30)));
@@ -229,6 +229,30 @@ public abstract class InboxEntryStoreTests
     }
 
     [SkippableFact]
+    public async Task Failure_of_a_delivery_whose_lease_was_taken_over_ends_neither_the_new_lease_nor_the_operation()
+    {
+        await using var fixture = await StoreFixture.CreateAsync(Kind);
+        var operationId = await AcceptedOperationAsync(fixture);
+        var start = new OperationStart(operationId, Now.AddMinutes(5));
+        Assert.True((await ClaimAsync(fixture, Request(token: "first", lease: TimeSpan.FromSeconds(30)) with { StartsOperation = start })).Claimed);
+        Assert.True((await ClaimAsync(fixture, Request(token: "second", at: Now.AddSeconds(31), lease: TimeSpan.FromSeconds(30)))).Claimed);
+
+        await using var db = fixture.CreateDbContext();
+        await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:1", "first", operationId, "processing_failed", "Retries are exhausted.", Now.AddSeconds(32), default);
+        await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:1", null, operationId, "processing_failed", "Retries are exhausted.", Now.AddSeconds(32), default);
+
+        var entry = await db.Set<InboxEntry>().AsNoTracking().SingleAsync();
+        Assert.Equal(("second", OperationStatus.Processing, Now.AddSeconds(61)), (entry.ClaimToken, entry.Status, entry.LeaseExpiresAt));
+        Assert.Null(entry.ErrorCode);
+        Assert.Equal(OperationStatus.Processing, (await db.Set<InboxOperation>().AsNoTracking().SingleAsync()).Status);
+
+        await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:1", "second", operationId, "processing_failed", "Retries are exhausted.", Now.AddSeconds(33), default);
+        var failed = await db.Set<InboxEntry>().AsNoTracking().SingleAsync();
+        Assert.Equal((OperationStatus.Failed, "processing_failed"), (failed.Status, failed.ErrorCode));
+        Assert.Equal(OperationStatus.Failed, (await db.Set<InboxOperation>().AsNoTracking().SingleAsync()).Status);
+    }
+
+    [SkippableFact]
     public async Task Operation_outcomes_follow_the_inbox_and_a_succeeded_operation_never_changes()
     {
         await using var fixture = await StoreFixture.CreateAsync(Kind);
@@ -237,14 +261,14 @@ public abstract class InboxEntryStoreTests
 
         await using var db = fixture.CreateDbContext();
         Assert.Equal(1, await InboxEntryStore.StartOperationAsync(db, operation.Id, Now.AddSeconds(1), Now.AddMinutes(5), default));
-        await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:x", operation.Id, "payer_rejected", "Rejected.", Now.AddSeconds(2), default);
+        await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:x", null, operation.Id, "payer_rejected", "Rejected.", Now.AddSeconds(2), default);
         var failed = await db.Set<InboxOperation>().AsNoTracking().SingleAsync();
         Assert.Equal(OperationStatus.Failed, failed.Status);
         Assert.Equal("payer_rejected", failed.ErrorCode);
 
         await InboxEntryStore.CompleteTransactionalAsync(db, Consumer, "op:x", "{\"claim_id\":\"c1\"}", operation.Id, Now.AddSeconds(3), default);
         await InboxEntryStore.CompleteTransactionalAsync(db, Consumer, "op:x", "{\"claim_id\":\"c2\"}", operation.Id, Now.AddSeconds(4), default);
-        await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:x", operation.Id, "late", "Late failure.", Now.AddSeconds(5), default);
+        await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:x", null, operation.Id, "late", "Late failure.", Now.AddSeconds(5), default);
         Assert.Equal(0, await InboxEntryStore.StartOperationAsync(db, operation.Id, Now.AddSeconds(6), Now.AddMinutes(5), default));
 
         var done = await db.Set<InboxOperation>().AsNoTracking().SingleAsync();
@@ -266,7 +290,7 @@ public abstract class InboxEntryStoreTests
             await InboxEntryStore.ClaimAsync(db, Request(key: "op:" + i, lease: lease), default);
             if (i % 3 == 1)
             {
-                await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:" + i, null, "x", "y", Now, default);
+                await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:" + i, null, null, "x", "y", Now, default);
             }
 
             await transaction.CommitAsync();

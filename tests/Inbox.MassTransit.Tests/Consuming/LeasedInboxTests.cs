@@ -329,6 +329,36 @@ public sealed class LeasedInboxTests
     }
 
     [Fact]
+    public async Task Failure_recorded_after_the_lease_passed_to_another_delivery_leaves_that_lease_and_the_operation_alone()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
+        var effects = new TestEffects { AlwaysThrow = true };
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects, TestLeases);
+        var calls = 0;
+        effects.DuringDownstreamCall = async (_, cancellationToken) =>
+        {
+            // During its last attempt this delivery's lease runs out and another delivery takes the message over.
+            if (Interlocked.Increment(ref calls) == 2)
+            {
+                await using var db = host.CreateDbContext();
+                await db.Set<InboxEntry>().ExecuteUpdateAsync(
+                    s => s.SetProperty(e => e.ClaimToken, "other-delivery").SetProperty(e => e.LeaseExpiresAt, DateTimeOffset.UtcNow.AddMinutes(10)),
+                    cancellationToken);
+            }
+        };
+
+        var publication = await host.SubmitAsync(new FireWebhook("claim.updated"));
+
+        await Eventually.TrueAsync("the failure to be recorded", () => Task.FromResult(host.Metrics.FailuresRecorded == 1));
+        var entry = Assert.Single(await host.EntriesAsync());
+        Assert.Equal(("other-delivery", OperationStatus.Processing), (entry.ClaimToken, entry.Status));
+        Assert.NotNull(entry.LeaseExpiresAt);
+        Assert.Null(entry.ErrorCode);
+        Assert.Equal(OperationStatus.Processing, (await host.OperationAsync(publication.OperationId))!.Status);
+    }
+
+    [Fact]
     public async Task Fresh_leased_message_costs_two_commands_and_holds_no_transaction_across_the_effect()
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
