@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Inbox.EntityFrameworkCore.Model;
 using Inbox.MassTransit.Consuming;
 using MassTransit;
 
@@ -131,16 +130,5 @@ internal sealed record ConsumerInboxSettings(string Name, InboxMode Mode, bool C
         {
             yield return $"The inbox name '{Name}' must be 1 to {InboxNames.MaxLength} characters.";
         }
-    }
-}
-
-internal static class InboxNames
-{
-    public const int MaxLength = InboxEntryConfiguration.MaxConsumerLength;
-
-    public static string Of(Type consumer)
-    {
-        var name = consumer.FullName ?? consumer.Name;
-        return name.Length <= MaxLength ? name : name[^MaxLength..];
     }
 }

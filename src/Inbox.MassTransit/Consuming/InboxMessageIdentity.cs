@@ -22,7 +22,7 @@ internal sealed record InboxMessageIdentity(string MessageKey, string? Operation
         var headers = context.Headers;
         var expiresAt = headers.Get<string>(OperationHeaders.ExpiresAt) is { } text &&
                         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
-            ? parsed
+            ? parsed.ToUniversalTime()
             : (DateTimeOffset?)null;
 
         if (headers.Get<string>(OperationHeaders.OperationId) is { Length: > 0 } operationId)

@@ -175,6 +175,28 @@ public sealed class TransactionalInboxTests
         Assert.Contains(await host.EntriesAsync(), e => e.MessageKey == "msg:" + messageId.ToString("N") && e.OperationId is null);
     }
 
+    [Theory]
+    [InlineData(DatabaseKind.PostgreSql)]
+    [InlineData(DatabaseKind.Sqlite)]
+    public async Task Expiry_header_with_an_offset_from_another_publisher_is_kept_as_the_same_instant_in_utc(DatabaseKind kind)
+    {
+        // Npgsql refuses a non-UTC offset for timestamptz, and SQLite compares the stored text, so the sweeper would
+        // misjudge an entry kept with another offset.
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var rabbit = kind == DatabaseKind.PostgreSql ? await RabbitMqServer.CreateVirtualHostAsync() : null;
+        var effects = new TestEffects();
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects);
+        var bus = host.Services.GetRequiredService<global::MassTransit.IBus>();
+        var expiresAt = new DateTimeOffset(2030, 1, 2, 12, 30, 0, TimeSpan.FromHours(2));
+
+        await bus.Publish(new RecordNote("hello"), context => context.Headers.Set(Inbox.Publishing.OperationHeaders.ExpiresAt, "2030-01-02T12:30:00+02:00"));
+
+        await Eventually.TrueAsync("the note", () => Task.FromResult(host.Metrics.Consumed == 1));
+        var entry = Assert.Single(await host.EntriesAsync());
+        Assert.Equal(TimeSpan.Zero, entry.ExpiresAt.Offset);
+        Assert.Equal(expiresAt + TimeSpan.FromHours(1), entry.ExpiresAt);
+    }
+
     [Fact]
     public async Task Message_with_a_key_but_no_operation_is_deduplicated_on_its_scope_and_key()
     {
