@@ -25,14 +25,20 @@ internal static partial class RawSql
     public static async Task<Reader> ReadAsync(DbContext db, string sql, object?[] parameters, CancellationToken cancellationToken)
     {
         var lease = await OpenAsync(db, cancellationToken).ConfigureAwait(false);
+        DbCommand? command = null;
         try
         {
-            var command = await CreateAsync(db, lease.Connection, sql, parameters, cancellationToken).ConfigureAwait(false);
+            command = await CreateAsync(db, lease.Connection, sql, parameters, cancellationToken).ConfigureAwait(false);
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             return new Reader(reader, command, lease);
         }
         catch
         {
+            if (command is not null)
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
+
             await lease.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -74,7 +80,15 @@ internal static partial class RawSql
 
         if (CanPrepare(connection))
         {
-            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         }
 
         return command;

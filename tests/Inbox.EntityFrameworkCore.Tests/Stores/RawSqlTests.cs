@@ -1,5 +1,8 @@
 using Inbox.EntityFrameworkCore.Sql;
+using Inbox.EntityFrameworkCore.Tests.Support;
+using Inbox.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Inbox.EntityFrameworkCore.Tests.Stores;
@@ -20,5 +23,51 @@ public sealed class RawSqlTests
     public void Placeholders_become_positional_parameters()
     {
         Assert.Equal("UPDATE t SET a = $2 WHERE id = $1 AND b = $11", RawSql.Positional("UPDATE t SET a = {1} WHERE id = {0} AND b = {10}"));
+    }
+
+    [Fact]
+    public async Task Reader_whose_statement_fails_disposes_its_command()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite);
+        await using var connection = new CommandTrackingConnection(database.ConnectionString);
+        await using var db = new StoreDbContext(new DbContextOptionsBuilder<StoreDbContext>().UseSqlite(connection).Options);
+
+        // Held open, as inside a transaction: closing a SQLite connection would dispose its commands anyway.
+        await db.Database.OpenConnectionAsync();
+        await Assert.ThrowsAsync<SqliteException>(() => RawSql.ReadAsync(db, "SELECT missing_column FROM missing_table", [], default));
+
+        Assert.Equal(1, connection.Created);
+        Assert.Equal(1, connection.CommandsDisposed);
+    }
+
+    /// <summary>A real SQLite connection that counts the commands it creates and how many of them were disposed.</summary>
+    private sealed class CommandTrackingConnection(string connectionString) : SqliteConnection(connectionString)
+    {
+        private readonly CommandCounts _counts = new();
+
+        public int Created => Volatile.Read(ref _counts.Created);
+
+        public int CommandsDisposed => Volatile.Read(ref _counts.Disposed);
+
+        protected override System.Data.Common.DbCommand CreateDbCommand()
+        {
+            Interlocked.Increment(ref _counts.Created);
+            return new TrackedCommand(this, _counts) { Transaction = Transaction };
+        }
+
+        private sealed class CommandCounts
+        {
+            public int Created;
+            public int Disposed;
+        }
+
+        private sealed class TrackedCommand(SqliteConnection connection, CommandCounts counts) : SqliteCommand(null, connection)
+        {
+            protected override void Dispose(bool disposing)
+            {
+                Interlocked.Increment(ref counts.Disposed);
+                base.Dispose(disposing);
+            }
+        }
     }
 }
