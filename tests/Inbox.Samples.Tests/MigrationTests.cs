@@ -1,5 +1,8 @@
 using Inbox.Samples.Data;
+using Inbox.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Inbox.Samples.Tests;
 
@@ -21,5 +24,15 @@ public sealed class MigrationTests
     {
         using var db = new SqlServerDesignTimeFactory().CreateDbContext([]);
         Assert.False(db.Database.HasPendingModelChanges());
+    }
+
+    [Fact]
+    public void Sql_server_migration_script_parses_as_t_sql()
+    {
+        using var db = new SqlServerDesignTimeFactory().CreateDbContext([]);
+        var script = db.GetService<IMigrator>().GenerateScript();
+
+        Assert.Contains("CREATE TABLE [inbox_operations]", script);
+        Assert.Empty(TransactSql.ParseErrors(script));
     }
 }
