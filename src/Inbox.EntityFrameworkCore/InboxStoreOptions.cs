@@ -5,10 +5,24 @@ public sealed class InboxStoreOptions
 {
     /// <summary>
     /// How long an operation may stay <c>accepted</c> (published but not yet taken by a consumer) before the
-    /// relay publishes it again, and the pause between two relays of one operation. Default: 30 seconds.
-    /// Shorter delays republish operations that merely wait in a busy queue (the inbox absorbs those duplicates).
+    /// relay publishes it again. Default: 30 seconds. Each republish doubles the wait before the next one, up to
+    /// <see cref="RelayMaxDelay"/>. Shorter delays republish operations that merely wait in a busy queue (the
+    /// inbox absorbs those duplicates).
     /// </summary>
     public TimeSpan RelayDelay { get; set; } = InboxStoreDefaults.RelayDelay;
+
+    /// <summary>
+    /// The longest wait between two republishes of one operation, however often it was republished. Default:
+    /// 1 hour; at least <see cref="RelayDelay"/> (equal to it, the relay republishes at a fixed rate).
+    /// </summary>
+    public TimeSpan RelayMaxDelay { get; set; } = InboxStoreDefaults.RelayMaxDelay;
+
+    /// <summary>
+    /// After how many republishes of one operation the relay logs a warning and counts it on
+    /// <c>inbox.operations.relay_stalled</c>, once per operation: a consumer that never completes it, or a message
+    /// no consumer takes. Default: 10 (with the default delays, about 4 hours after the acceptance).
+    /// </summary>
+    public int RelayStalledThreshold { get; set; } = InboxStoreDefaults.RelayStalledThreshold;
 
     /// <summary>How often the relay looks for due operations. Default: 5 seconds.</summary>
     public TimeSpan RelayPollInterval { get; set; } = InboxStoreDefaults.RelayPollInterval;
@@ -44,6 +58,12 @@ public static class InboxStoreDefaults
 {
     /// <summary>30 seconds.</summary>
     public static readonly TimeSpan RelayDelay = TimeSpan.FromSeconds(30);
+
+    /// <summary>1 hour.</summary>
+    public static readonly TimeSpan RelayMaxDelay = TimeSpan.FromHours(1);
+
+    /// <summary>10.</summary>
+    public const int RelayStalledThreshold = 10;
 
     /// <summary>5 seconds.</summary>
     public static readonly TimeSpan RelayPollInterval = TimeSpan.FromSeconds(5);

@@ -13,6 +13,12 @@ internal sealed class InboxStoreOptionsValidator : IValidateOptions<InboxStoreOp
         Positive(errors, nameof(options.SweepInterval), options.SweepInterval);
         Range(errors, nameof(options.RelayBatchSize), options.RelayBatchSize);
         Range(errors, nameof(options.SweepBatchSize), options.SweepBatchSize);
+        Range(errors, nameof(options.RelayStalledThreshold), options.RelayStalledThreshold);
+        if (options.RelayMaxDelay < options.RelayDelay)
+        {
+            errors.Add($"InboxStoreOptions.RelayMaxDelay must be at least RelayDelay ({options.RelayDelay}); it is {options.RelayMaxDelay}.");
+        }
+
         if (!(options.SweepLoadShare is > 0 and <= 1))
         {
             errors.Add($"InboxStoreOptions.SweepLoadShare must be greater than 0 and at most 1; it is {options.SweepLoadShare}.");

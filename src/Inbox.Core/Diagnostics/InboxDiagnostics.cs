@@ -36,6 +36,12 @@ public static class InboxDiagnostics
     /// <summary>Counter: operations published again by the relay.</summary>
     public const string OperationsRelayed = "inbox.operations.relayed";
 
+    /// <summary>
+    /// Counter: operations the relay has republished as often as its stall threshold (<c>RelayStalledThreshold</c>)
+    /// without a consumer completing them; each operation counts once.
+    /// </summary>
+    public const string OperationsRelayStalled = "inbox.operations.relay_stalled";
+
     /// <summary>Counter: expired rows deleted by the sweeper; tagged with <c>inbox.table</c>.</summary>
     public const string RowsSwept = "inbox.retention.rows_deleted";
 

@@ -22,4 +22,7 @@ public sealed class StoredPublication
 
     /// <summary>The message as JSON (see <see cref="MessageSerializer"/>).</summary>
     public required ReadOnlyMemory<byte> MessageBody { get; init; }
+
+    /// <summary>How many times the relay has claimed the operation to publish it again, this claim included.</summary>
+    public int RelayAttempts { get; init; }
 }

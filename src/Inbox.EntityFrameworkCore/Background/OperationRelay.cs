@@ -8,7 +8,9 @@ namespace Inbox.EntityFrameworkCore.Background;
 
 /// <summary>
 /// Publishes again the operations that are still <c>accepted</c> after the relay delay: the operation row is
-/// the outbox, so a crash or a broker outage between commit and publish loses nothing.
+/// the outbox, so a crash or a broker outage between commit and publish loses nothing. Each republish of an
+/// operation doubles the wait before its next one, up to <see cref="InboxStoreOptions.RelayMaxDelay"/>, and the
+/// one that reaches <see cref="InboxStoreOptions.RelayStalledThreshold"/> warns and counts.
 /// </summary>
 internal sealed class OperationRelay(
     IServiceScopeFactory scopes,
@@ -27,10 +29,17 @@ internal sealed class OperationRelay(
         var publisher = scope.ServiceProvider.GetRequiredService<IOperationPublisher>();
 
         var now = time.GetUtcNow();
-        var due = await store.ClaimDueAsync(now, now + settings.RelayDelay, settings.RelayBatchSize, cancellationToken).ConfigureAwait(false);
+        var due = await store.ClaimDueAsync(now, new RelayBackoff(settings.RelayDelay, settings.RelayMaxDelay), settings.RelayBatchSize, cancellationToken).ConfigureAwait(false);
         var published = 0;
         foreach (var stored in due)
         {
+            // Attempts grow by one per claim, so exactly one claim of an operation meets the threshold.
+            if (stored.RelayAttempts == settings.RelayStalledThreshold)
+            {
+                Log.RelayStalled(logger, stored.OperationId, stored.RelayAttempts);
+                metrics.RelayStalled();
+            }
+
             var type = MessageTypeNames.Resolve(stored.MessageType);
             if (type is null)
             {

@@ -64,4 +64,10 @@ public sealed class InboxOperation
 
     /// <summary>When the relay publishes it again if it is still accepted.</summary>
     public DateTimeOffset RelayAt { get; set; }
+
+    /// <summary>
+    /// How many times the relay has claimed it to publish it again; each claim doubles the wait before the next one,
+    /// up to <see cref="InboxStoreOptions.RelayMaxDelay"/>.
+    /// </summary>
+    public int RelayAttempts { get; set; }
 }

@@ -38,6 +38,8 @@ internal sealed class InboxOperationConfiguration(InboxModelOptions options) : I
         builder.Property(o => o.UpdatedAt).HasColumnName("updated_at");
         builder.Property(o => o.ExpiresAt).HasColumnName("expires_at");
         builder.Property(o => o.RelayAt).HasColumnName("relay_at");
+        // A database default, so that inserts which do not name the column (ours, and older SQL) start at zero.
+        builder.Property(o => o.RelayAttempts).HasColumnName("relay_attempts").HasDefaultValue(0);
 
         // The arbiter of "one operation per key": every acceptance is an insert against this index.
         builder.HasIndex(o => new { o.TenantId, o.Endpoint, o.IdempotencyKey })

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Inbox.EntityFrameworkCore.Model;
 using Microsoft.EntityFrameworkCore;
@@ -12,6 +13,9 @@ namespace Inbox.EntityFrameworkCore.Sql;
 internal sealed class OperationSql
 {
     private static readonly ConditionalWeakTable<IModel, OperationSql> Cache = new();
+
+    private readonly Func<int, string> _buildClaimDue;
+    private readonly ConcurrentDictionary<int, string> _claimDueBySteps = new();
 
     private OperationSql(TableNames t, DatabaseProvider provider)
     {
@@ -65,7 +69,8 @@ internal sealed class OperationSql
             $"{t[nameof(InboxOperation.MessageBody)]} = {{10}}, {t[nameof(InboxOperation.Result)]} = NULL, " +
             $"{t[nameof(InboxOperation.ErrorCode)]} = NULL, {t[nameof(InboxOperation.ErrorMessage)]} = NULL, " +
             $"{t[nameof(InboxOperation.CreatedAt)]} = {{11}}, {t[nameof(InboxOperation.UpdatedAt)]} = {{11}}, " +
-            $"{t[nameof(InboxOperation.ExpiresAt)]} = {{12}}, {t[nameof(InboxOperation.RelayAt)]} = {{13}} " +
+            $"{t[nameof(InboxOperation.ExpiresAt)]} = {{12}}, {t[nameof(InboxOperation.RelayAt)]} = {{13}}, " +
+            $"{t[nameof(InboxOperation.RelayAttempts)]} = 0 " +
             $"WHERE {key} AND {t[nameof(InboxOperation.Id)]} = {{14}} AND {t[nameof(InboxOperation.ExpiresAt)]} <= {{11}}";
 
         Find =
@@ -78,7 +83,7 @@ internal sealed class OperationSql
         {
             nameof(InboxOperation.Id), nameof(InboxOperation.TenantId), nameof(InboxOperation.Endpoint),
             nameof(InboxOperation.IdempotencyKey), nameof(InboxOperation.MessageType), nameof(InboxOperation.MessageBody),
-            nameof(InboxOperation.ExpiresAt),
+            nameof(InboxOperation.ExpiresAt), nameof(InboxOperation.RelayAttempts),
         }.Select(p => t[p]).ToArray();
 
         // Accepted operations never taken, and processing ones whose consumer went away (see StartOperation).
@@ -87,18 +92,28 @@ internal sealed class OperationSql
         var relayAt = t[nameof(InboxOperation.RelayAt)];
         var expiresAt = t[nameof(InboxOperation.ExpiresAt)];
 
-        // Claims: {0} now, {1} next relay time, {2} batch size.
-        ClaimDue = provider switch
+        var relayAttempts = t[nameof(InboxOperation.RelayAttempts)];
+
+        // The next relay time by the attempts a claim finds: {3 + n} for n earlier attempts, {2} (the cap) after
+        // them. The right-hand sides read the row as it was before the update on every provider.
+        string Backoff(int uncappedSteps)
+        {
+            var whens = Enumerable.Range(0, uncappedSteps).Select(n => $"WHEN {n} THEN {{{3 + n}}}");
+            var next = uncappedSteps == 0 ? "{2}" : $"CASE {relayAttempts} {string.Join(" ", whens)} ELSE {{2}} END";
+            return $"{relayAt} = {next}, {relayAttempts} = {relayAttempts} + 1";
+        }
+
+        _buildClaimDue = uncappedSteps => provider switch
         {
             DatabaseProvider.PostgreSql =>
-                $"UPDATE {table} SET {relayAt} = {{1}} WHERE {id} IN (SELECT {id} FROM {table} WHERE {due} " +
-                $"ORDER BY {relayAt} LIMIT {{2}} FOR UPDATE SKIP LOCKED) RETURNING {string.Join(", ", relayColumns)}",
+                $"UPDATE {table} SET {Backoff(uncappedSteps)} WHERE {id} IN (SELECT {id} FROM {table} WHERE {due} " +
+                $"ORDER BY {relayAt} LIMIT {{1}} FOR UPDATE SKIP LOCKED) RETURNING {string.Join(", ", relayColumns)}",
             DatabaseProvider.SqlServer =>
-                $"UPDATE TOP ({{2}}) {table} WITH (UPDLOCK, READPAST, ROWLOCK) SET {relayAt} = {{1}} " +
+                $"UPDATE TOP ({{1}}) {table} WITH (UPDLOCK, READPAST, ROWLOCK) SET {Backoff(uncappedSteps)} " +
                 $"OUTPUT {string.Join(", ", relayColumns.Select(c => "inserted." + c))} WHERE {due}",
             _ =>
-                $"UPDATE {table} SET {relayAt} = {{1}} WHERE {id} IN (SELECT {id} FROM {table} WHERE {due} " +
-                $"ORDER BY {relayAt} LIMIT {{2}}) RETURNING {string.Join(", ", relayColumns)}",
+                $"UPDATE {table} SET {Backoff(uncappedSteps)} WHERE {id} IN (SELECT {id} FROM {table} WHERE {due} " +
+                $"ORDER BY {relayAt} LIMIT {{1}}) RETURNING {string.Join(", ", relayColumns)}",
         };
 
         // Deletes: {0} now, {1} batch size.
@@ -135,8 +150,13 @@ internal sealed class OperationSql
     /// <summary>{0} id, {1} tenant, {2} now. Returns id, status, created, updated, result, error code, error message.</summary>
     public string Find { get; }
 
-    /// <summary>{0} now, {1} next relay time, {2} batch size. Returns id, tenant, endpoint, key, message type, message body, expires at.</summary>
-    public string ClaimDue { get; }
+    /// <summary>
+    /// Claims due operations, adds one to their attempts and moves their relay time by the backoff, in one statement.
+    /// {0} now, {1} batch size, {2} the next relay time at the cap, and {3 + n}, for each n below
+    /// <paramref name="uncappedSteps"/>, the next relay time of an operation claimed after n earlier attempts.
+    /// Returns id, tenant, endpoint, key, message type, message body, expires at, attempts (this one included).
+    /// </summary>
+    public string ClaimDue(int uncappedSteps) => _claimDueBySteps.GetOrAdd(uncappedSteps, _buildClaimDue);
 
     /// <summary>{0} now, {1} batch size.</summary>
     public string DeleteExpired { get; }

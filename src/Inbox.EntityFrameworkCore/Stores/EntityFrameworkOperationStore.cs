@@ -120,11 +120,20 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
     }
 
     public async ValueTask<IReadOnlyList<StoredPublication>> ClaimDueAsync(
-        DateTimeOffset now, DateTimeOffset nextRelayAt, int batchSize, CancellationToken cancellationToken)
+        DateTimeOffset now, RelayBackoff backoff, int batchSize, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(backoff);
         var sql = OperationSql.For(db);
         var claimed = new List<StoredPublication>();
-        var reader = await RawSql.ReadAsync(db, sql.ClaimDue, [now, nextRelayAt, batchSize], cancellationToken).ConfigureAwait(false);
+        // One next relay time per doubling below the cap, then the cap: the statement picks by each row's attempts.
+        var parameters = new List<object?> { now, batchSize, now + backoff.MaxDelay };
+        for (var attempts = 1; backoff.DelayAfter(attempts) < backoff.MaxDelay; attempts++)
+        {
+            parameters.Add(now + backoff.DelayAfter(attempts));
+        }
+
+        var statement = sql.ClaimDue(uncappedSteps: parameters.Count - 3);
+        var reader = await RawSql.ReadAsync(db, statement, [.. parameters], cancellationToken).ConfigureAwait(false);
         await using var readerLease = reader.ConfigureAwait(false);
         var row = reader.DbDataReader;
         while (await row.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -137,6 +146,7 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
                 MessageType = row.GetString(4),
                 MessageBody = row.GetFieldValue<byte[]>(5),
                 ExpiresAt = row.GetFieldValue<DateTimeOffset>(6),
+                RelayAttempts = row.GetInt32(7),
             });
         }
 

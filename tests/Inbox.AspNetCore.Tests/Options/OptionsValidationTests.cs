@@ -56,6 +56,8 @@ public sealed class OptionsValidationTests
                 store =>
                 {
                     store.RelayBatchSize = 0;
+                    store.RelayMaxDelay = TimeSpan.FromSeconds(10);
+                    store.RelayStalledThreshold = 0;
                     store.SweepLoadShare = 1.5;
                 }));
 
@@ -64,6 +66,8 @@ public sealed class OptionsValidationTests
             [
                 "IdempotencyOptions.MaxBodySize must be at least 1 byte; it is -1.",
                 "InboxStoreOptions.RelayBatchSize must be between 1 and 100000; it is 0.",
+                "InboxStoreOptions.RelayMaxDelay must be at least RelayDelay (00:00:30); it is 00:00:10.",
+                "InboxStoreOptions.RelayStalledThreshold must be between 1 and 100000; it is 0.",
                 "InboxStoreOptions.SweepLoadShare must be greater than 0 and at most 1; it is 1.5.",
             ], failures);
         }

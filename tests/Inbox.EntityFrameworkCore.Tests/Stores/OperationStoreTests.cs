@@ -1,6 +1,7 @@
 using Inbox.EntityFrameworkCore.Model;
 using Inbox.EntityFrameworkCore.Tests.Support;
 using Inbox.Operations;
+using Inbox.Publishing;
 using Inbox.Testing;
 using Microsoft.EntityFrameworkCore;
 
@@ -58,6 +59,11 @@ public abstract class OperationStoreTests
         await using var fixture = await CreateAsync();
         var old = StoreFixture.NewOperation();
         await fixture.WithStoreAsync(store => store.AcceptAsync(old, Wait, default).AsTask());
+        await using (var before = fixture.CreateDbContext())
+        {
+            await before.Set<InboxOperation>().ExecuteUpdateAsync(s => s.SetProperty(o => o.RelayAttempts, 5));
+        }
+
         var renewed = StoreFixture.NewOperation(at: StoreFixture.Start.AddHours(25), fingerprint: 7);
 
         var outcome = await fixture.WithStoreAsync(store => store.AcceptAsync(renewed, Wait, default).AsTask());
@@ -69,6 +75,7 @@ public abstract class OperationStoreTests
         Assert.Equal(renewed.Fingerprint, row.Fingerprint);
         Assert.Equal(OperationStatus.Accepted, row.Status);
         Assert.Equal(renewed.ExpiresAt, row.ExpiresAt);
+        Assert.Equal((renewed.RelayAt(fixture.Options), 0), (row.RelayAt, row.RelayAttempts));
     }
 
     [SkippableFact]
@@ -131,8 +138,8 @@ public abstract class OperationStoreTests
         }
 
         var now = StoreFixture.Start.AddMinutes(2);
-        var claimed = await fixture.WithStoreAsync(store => store.ClaimDueAsync(now, now.AddMinutes(1), 10, default).AsTask());
-        var again = await fixture.WithStoreAsync(store => store.ClaimDueAsync(now, now.AddMinutes(1), 10, default).AsTask());
+        var claimed = await fixture.WithStoreAsync(store => store.ClaimDueAsync(now, new RelayBackoff(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)), 10, default).AsTask());
+        var again = await fixture.WithStoreAsync(store => store.ClaimDueAsync(now, new RelayBackoff(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)), 10, default).AsTask());
 
         Assert.Equal(new[] { due.Id, abandoned.Id }.Order(), claimed.Select(p => p.OperationId).Order());
         var publication = claimed.Single(p => p.OperationId == due.Id);
@@ -141,6 +148,7 @@ public abstract class OperationStoreTests
         Assert.Equal(due.ExpiresAt, publication.ExpiresAt);
         Assert.Equal(due.MessageType, publication.MessageType);
         Assert.Equal(due.MessageBody.ToArray(), publication.MessageBody.ToArray());
+        Assert.All(claimed, p => Assert.Equal(1, p.RelayAttempts));
         Assert.Empty(again);
     }
 
@@ -159,7 +167,7 @@ public abstract class OperationStoreTests
             var mine = new List<string>();
             while (true)
             {
-                var batch = await fixture.WithStoreAsync(store => store.ClaimDueAsync(now, now.AddHours(1), 3, default).AsTask());
+                var batch = await fixture.WithStoreAsync(store => store.ClaimDueAsync(now, new RelayBackoff(TimeSpan.FromHours(1), TimeSpan.FromHours(1)), 3, default).AsTask());
                 if (batch.Count == 0)
                 {
                     return mine;

@@ -23,8 +23,8 @@ public sealed class SqlStatementTests
 
         Assert.Equal(DatabaseProvider.SqlServer, sql.Provider);
         Assert.Contains("WHERE NOT EXISTS (SELECT 1 FROM [inbox_operations] WITH (UPDLOCK, HOLDLOCK) WHERE [tenant_id] = {1} AND [endpoint] = {2} AND [idempotency_key] = {3})", sql.InsertOrSelect);
-        Assert.Contains("UPDATE TOP ({2}) [inbox_operations] WITH (UPDLOCK, READPAST, ROWLOCK)", sql.ClaimDue);
-        Assert.Contains("OUTPUT inserted.[id]", sql.ClaimDue);
+        Assert.Contains("UPDATE TOP ({1}) [inbox_operations] WITH (UPDLOCK, READPAST, ROWLOCK)", sql.ClaimDue(2));
+        Assert.Contains("OUTPUT inserted.[id]", sql.ClaimDue(2));
         Assert.StartsWith("DELETE TOP ({1}) FROM [inbox_operations] WITH (ROWLOCK, READPAST)", sql.DeleteExpired);
     }
 
@@ -57,8 +57,21 @@ public sealed class SqlStatementTests
         var sql = For(b => b.UseNpgsql("Host=unused"));
 
         Assert.Contains("ON CONFLICT (tenant_id, endpoint, idempotency_key) DO NOTHING", sql.InsertOrSelect);
-        Assert.Contains("FOR UPDATE SKIP LOCKED", sql.ClaimDue);
+        Assert.Contains("FOR UPDATE SKIP LOCKED", sql.ClaimDue(2));
         Assert.Contains("FOR UPDATE SKIP LOCKED", sql.DeleteExpired);
+    }
+
+    [Fact]
+    public void Relay_claim_doubles_the_wait_by_the_attempts_it_finds_up_to_the_cap_in_the_same_statement()
+    {
+        var sql = For(b => b.UseSqlServer("Server=unused;Database=unused"));
+
+        Assert.Contains(
+            "SET [relay_at] = CASE [relay_attempts] WHEN 0 THEN {3} WHEN 1 THEN {4} ELSE {2} END, [relay_attempts] = [relay_attempts] + 1",
+            sql.ClaimDue(2));
+        Assert.Contains("SET [relay_at] = {2}, [relay_attempts] = [relay_attempts] + 1", sql.ClaimDue(0));
+        Assert.Contains("inserted.[relay_attempts]", sql.ClaimDue(0));
+        Assert.Same(sql.ClaimDue(2), sql.ClaimDue(2));
     }
 
     [Fact]
@@ -67,7 +80,7 @@ public sealed class SqlStatementTests
         using var db = new CustomTableContext(new DbContextOptionsBuilder<CustomTableContext>().UseNpgsql("Host=unused").Options);
         var sql = OperationSql.For(db);
 
-        foreach (var statement in new[] { sql.Insert, sql.InsertOrSelect, sql.ReplaceExpired, sql.Find, sql.ClaimDue, sql.DeleteExpired })
+        foreach (var statement in new[] { sql.Insert, sql.InsertOrSelect, sql.ReplaceExpired, sql.Find, sql.ClaimDue(2), sql.DeleteExpired })
         {
             Assert.Contains("billing.idempotent_operations", statement);
         }

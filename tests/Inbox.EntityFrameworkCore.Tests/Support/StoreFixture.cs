@@ -66,7 +66,8 @@ internal sealed class StoreFixture : IAsyncDisposable
     }
 
     public static NewOperation NewOperation(
-        string? key = "key-1", string tenant = "org_a", string endpoint = "POST /claims", DateTimeOffset? at = null, byte fingerprint = 1, TimeSpan? retention = null)
+        string? key = "key-1", string tenant = "org_a", string endpoint = "POST /claims", DateTimeOffset? at = null, byte fingerprint = 1, TimeSpan? retention = null,
+        string messageType = "Inbox.Tests.Message, Inbox.Tests", byte[]? messageBody = null)
     {
         var now = at ?? Start;
         return new NewOperation
@@ -77,8 +78,8 @@ internal sealed class StoreFixture : IAsyncDisposable
             Fingerprint = Enumerable.Repeat(fingerprint, 32).ToArray(),
             RequestId = RandomIds.NewRequestId(),
             Response = new StoredResponse(202, [new("Location", "/operations/x"), new("Retry-After", "1")], "{\"data\":1}"u8.ToArray()),
-            MessageType = "Inbox.Tests.Message, Inbox.Tests",
-            MessageBody = "{\"value\":1}"u8.ToArray(),
+            MessageType = messageType,
+            MessageBody = messageBody ?? "{\"value\":1}"u8.ToArray(),
             CreatedAt = now,
             ExpiresAt = now + (retention ?? TimeSpan.FromHours(24)),
         };

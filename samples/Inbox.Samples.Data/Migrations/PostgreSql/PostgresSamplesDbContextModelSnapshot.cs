@@ -159,6 +159,12 @@ namespace Inbox.Samples.Data.Migrations.PostgreSql
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("relay_at");
 
+                    b.Property<int>("RelayAttempts")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0)
+                        .HasColumnName("relay_attempts");
+
                     b.Property<string>("RequestId")
                         .IsRequired()
                         .HasMaxLength(40)

@@ -158,6 +158,12 @@ namespace Inbox.Samples.Data.Migrations.SqlServer
                         .HasColumnType("datetimeoffset")
                         .HasColumnName("relay_at");
 
+                    b.Property<int>("RelayAttempts")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int")
+                        .HasDefaultValue(0)
+                        .HasColumnName("relay_attempts");
+
                     b.Property<string>("RequestId")
                         .IsRequired()
                         .HasMaxLength(40)
