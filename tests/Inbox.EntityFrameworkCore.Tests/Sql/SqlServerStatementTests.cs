@@ -10,7 +10,8 @@ namespace Inbox.EntityFrameworkCore.Tests.Sql;
 
 /// <summary>
 /// Every statement Inbox sends to SQL Server, checked where no SQL Server runs: it parses with SQL Server's own
-/// parser, and it names only the tables and columns of the model's SQL Server mapping.
+/// parser, and it names only the tables and columns of the model's SQL Server mapping. RawSql's placeholders become
+/// the parameters SQL Server gets.
 /// </summary>
 public sealed partial class SqlServerStatementTests
 {
@@ -18,9 +19,11 @@ public sealed partial class SqlServerStatementTests
     {
         using var db = SqlServerContext();
         var data = new TheoryData<string, string>();
-        foreach (var (name, text) in StatementsOf(InboxEntrySql.For(db)).Concat(StatementsOf(OperationSql.For(db))))
+        var operations = OperationSql.For(db);
+        var relayClaims = new[] { 0, 1, 7 }.Select(steps => ($"OperationSql.ClaimDue({steps})", operations.ClaimDue(steps)));
+        foreach (var (name, text) in StatementsOf(InboxEntrySql.For(db)).Concat(StatementsOf(operations)).Concat(relayClaims))
         {
-            data.Add(name, text);
+            data.Add(name, Placeholder().Replace(text, "@p$1"));
         }
 
         return data;
@@ -69,13 +72,13 @@ public sealed partial class SqlServerStatementTests
     private static StoreDbContext SqlServerContext() =>
         new(new DbContextOptionsBuilder<StoreDbContext>().UseSqlServer("Server=unused;Database=unused").Options);
 
-    /// <summary>Each string statement a SQL class exposes, with RawSql's placeholders as the parameters SQL Server gets.</summary>
+    /// <summary>Each string statement a SQL class exposes as a property.</summary>
     private static IEnumerable<(string Name, string Text)> StatementsOf(object sql) =>
         sql.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.PropertyType == typeof(string))
             .Select(p => (Name: $"{sql.GetType().Name}.{p.Name}", Text: (string?)p.GetValue(sql)))
             .Where(s => s.Text is not null)
-            .Select(s => (s.Name, Placeholder().Replace(s.Text!, "@p$1")));
+            .Select(s => (s.Name, s.Text!));
 
     [GeneratedRegex(@"\{(\d+)\}")]
     private static partial Regex Placeholder();
