@@ -39,11 +39,11 @@ internal static class DatabaseErrors
         {
             OperationCanceledException => false,
             DbException or TimeoutException => true,
-            InvalidOperationException or RetryLimitExceededException => HasConnectionFailureCause(exception.InnerException),
+            InvalidOperationException or RetryLimitExceededException => WrapsDatabaseFailure(exception.InnerException),
             _ => false,
         };
 
-    private static bool HasConnectionFailureCause(Exception? exception)
+    private static bool WrapsDatabaseFailure(Exception? exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
