@@ -64,11 +64,11 @@ internal static class ChaosReport
         long Counter(string name) => counters.GetValueOrDefault(name);
 
         var broken = lost > 0 || doubledClaims > 0 || missingClaims > 0 || strayKeys > 0 || missingCalls > 0 || !client.Inconsistencies.IsEmpty
-            || client.OperationByKey.Count != submissions;
+            || client.OperationByKey.Count != submissions || client.InternalServerErrors > 0;
         var lines = new List<string>
         {
             $"submissions sent: {submissions}",
-            $"requests sent: {client.Requests} (lost responses {client.LostResponses}, transport errors {client.TransportErrors}, 5xx {client.ServerErrors}, in use {client.InUse})",
+            $"requests sent: {client.Requests} (lost responses {client.LostResponses}, transport errors {client.TransportErrors}, 500 {client.InternalServerErrors}, 503 {client.Unavailable}, other 5xx {client.OtherServerErrors}, in use {client.InUse})",
             $"submissions answered 202: {client.OperationByKey.Count}",
             $"operations accepted: {accepted}",
             $"operations terminal: {succeeded + failed} (succeeded {succeeded}, failed {failed})",
@@ -91,6 +91,11 @@ internal static class ChaosReport
         };
         lines.AddRange(monkey.Skipped.Select(s => $"skipped: {s}"));
         lines.AddRange(client.Inconsistencies.Take(10).Select(i => $"  inconsistency: {i}"));
+        if (client.InternalServerErrors > 0)
+        {
+            lines.Add($"FAILED: {client.InternalServerErrors} request(s) answered 500; an unavailable store must answer 503 service_unavailable with Retry-After");
+        }
+
         lines.Add(broken ? "verdict: BROKEN" : "verdict: nothing lost, nothing doubled");
         return new Figures(lines, broken);
     }

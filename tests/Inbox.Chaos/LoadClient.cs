@@ -31,7 +31,9 @@ internal sealed class LoadClient(IReadOnlyList<Uri> apis)
     public int Replayed;
     public int LostResponses;
     public int TransportErrors;
-    public int ServerErrors;
+    public int InternalServerErrors;
+    public int Unavailable;
+    public int OtherServerErrors;
     public int InUse;
 
     /// <summary>Sends <paramref name="submission"/> until it is answered (202 or a 4xx); bounded by <paramref name="deadline"/>.</summary>
@@ -69,9 +71,19 @@ internal sealed class LoadClient(IReadOnlyList<Uri> apis)
                 {
                     Interlocked.Increment(ref InUse);
                 }
+                else if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                {
+                    // The documented answer while a store is down: retried with the same key.
+                    Interlocked.Increment(ref Unavailable);
+                }
+                else if (response.StatusCode == HttpStatusCode.InternalServerError)
+                {
+                    // An unhandled failure: retried like any 5xx, and it fails the run.
+                    Interlocked.Increment(ref InternalServerErrors);
+                }
                 else if ((int)response.StatusCode >= 500)
                 {
-                    Interlocked.Increment(ref ServerErrors);
+                    Interlocked.Increment(ref OtherServerErrors);
                 }
                 else
                 {

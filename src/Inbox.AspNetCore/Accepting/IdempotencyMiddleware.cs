@@ -56,7 +56,25 @@ internal sealed class IdempotencyMiddleware(
             return;
         }
 
-        var body = await ReadBodyAsync(context.Request, settings.MaxBodySize, context.RequestAborted).ConfigureAwait(false);
+        byte[]? body;
+        try
+        {
+            body = await ReadBodyAsync(context.Request, settings.MaxBodySize, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IsClientGone(exception, context.RequestAborted))
+        {
+            Log.RequestBodyIncomplete(logger, endpoint, exception);
+            if (exception is BadHttpRequestException)
+            {
+                // Kestrel finishes a body it rejected itself at debug level (400 and close); swallowed, it leaves
+                // its reader mid-read and warns that the connection ended abnormally.
+                throw;
+            }
+
+            context.Abort();
+            return;
+        }
+
         if (body is null)
         {
             Log.BodyTooLarge(logger, endpoint, settings.MaxBodySize);
@@ -90,6 +108,11 @@ internal sealed class IdempotencyMiddleware(
         var pattern = (routeEndpoint as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? "/";
         return pattern.StartsWith('/') ? pattern : "/" + pattern;
     }
+
+    // Kestrel reports a client that went away mid-body as a reset (ConnectionResetException), a body shorter than its
+    // Content-Length (BadHttpRequestException), both IOExceptions, or by aborting the request.
+    private static bool IsClientGone(Exception exception, CancellationToken requestAborted) =>
+        exception is IOException || (exception is OperationCanceledException && requestAborted.IsCancellationRequested);
 
     private static bool AppliesTo(string method) =>
         HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method);

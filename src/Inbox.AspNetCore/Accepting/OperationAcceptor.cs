@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Inbox.AspNetCore.Diagnostics;
 using Inbox.AspNetCore.Responses;
 using Inbox.AspNetCore.Status;
@@ -79,7 +78,7 @@ internal sealed class OperationAcceptor(
                     "Another request with this idempotency key is still being accepted; retry after the Retry-After interval.")).ConfigureAwait(false);
                 return;
             }
-            catch (DbException exception) when (!context.RequestAborted.IsCancellationRequested)
+            catch (InboxStoreUnavailableException exception) when (!context.RequestAborted.IsCancellationRequested)
             {
                 await StoreUnavailable.WriteAsync(context, writer, settings, logger, exception).ConfigureAwait(false);
                 return;

@@ -28,4 +28,8 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Warning, "The operation store is unavailable; answered 503.")]
     public static partial void StoreUnavailable(ILogger logger, Exception exception);
+
+    // The client's doing (it closed or reset the connection, or sent less than its Content-Length), not the server's.
+    [LoggerMessage(9, LogLevel.Debug, "A request on {Endpoint} ended before its body was read; nothing was stored.", EventName = "RequestBodyIncomplete")]
+    public static partial void RequestBodyIncomplete(ILogger logger, string endpoint, Exception exception);
 }

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Inbox.AspNetCore.Responses;
 using Inbox.Operations;
 using Inbox.Stores;
@@ -39,7 +38,7 @@ internal sealed class OperationStatusEndpoint(
         {
             operation = await store.FindAsync(tenant, id, time.GetUtcNow(), context.RequestAborted).ConfigureAwait(false);
         }
-        catch (DbException exception) when (!context.RequestAborted.IsCancellationRequested)
+        catch (InboxStoreUnavailableException exception) when (!context.RequestAborted.IsCancellationRequested)
         {
             await StoreUnavailable.WriteAsync(context, writer, options.Value, logger, exception).ConfigureAwait(false);
             return;

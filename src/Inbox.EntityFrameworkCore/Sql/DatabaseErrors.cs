@@ -1,13 +1,16 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Net.Sockets;
 using System.Reflection;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Inbox.EntityFrameworkCore.Sql;
 
 /// <summary>
 /// Recognises provider errors without referencing the providers' client libraries: unique-key violations
 /// (PostgreSQL SQLSTATE 23505, SQL Server 2627 and 2601, SQLite 2067 and 1555) and waits that ran out of time
-/// (PostgreSQL 55P03 and 57014, SQL Server 1222 and -2, SQLite busy or locked).
+/// (PostgreSQL 55P03 and 57014, SQL Server 1222 and -2, SQLite busy or locked), and a database that cannot be
+/// reached or does not answer.
 /// </summary>
 internal static class DatabaseErrors
 {
@@ -24,6 +27,34 @@ internal static class DatabaseErrors
         db.SqlState is "55P03" or "57014" ||
         (Is(db, SqlServerException) && Read(db, "Number") is 1222 or -2) ||
         (Is(db, SqliteException) && Read(db, "SqliteErrorCode") is 5 or 6));
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> says the database is unavailable: a provider error, a timeout, or EF Core's
+    /// wrapping of either (its execution strategies throw <see cref="InvalidOperationException"/> for a transient
+    /// failure when they do not retry, <see cref="RetryLimitExceededException"/> when retries ran out). Never a
+    /// cancellation: the caller gave up, the database did not fail.
+    /// </summary>
+    public static bool IsUnavailable(Exception exception, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && exception switch
+        {
+            OperationCanceledException => false,
+            DbException or TimeoutException => true,
+            InvalidOperationException or RetryLimitExceededException => WrapsDatabaseFailure(exception.InnerException),
+            _ => false,
+        };
+
+    private static bool WrapsDatabaseFailure(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is DbException or TimeoutException or SocketException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool Any(Exception exception, Func<DbException, bool> test)
     {

@@ -38,6 +38,10 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
         {
             throw new TimeoutException("Another acceptance holds this key and did not finish in time.", exception);
         }
+        catch (Exception exception) when (DatabaseErrors.IsUnavailable(exception, cancellationToken))
+        {
+            throw new InboxStoreUnavailableException("The operation could not be accepted: the database is unavailable.", exception);
+        }
         finally
         {
             if (limitsByTimeout)
@@ -98,6 +102,19 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
         string tenant, string operationId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
+        try
+        {
+            return await FindCoreAsync(tenant, operationId, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (DatabaseErrors.IsUnavailable(exception, cancellationToken))
+        {
+            throw new InboxStoreUnavailableException("The operation could not be read: the database is unavailable.", exception);
+        }
+    }
+
+    private async Task<OperationRecord?> FindCoreAsync(
+        string tenant, string operationId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var sql = OperationSql.For(db);
         var reader = await RawSql.ReadAsync(db, sql.Find, [operationId, tenant, now], cancellationToken).ConfigureAwait(false);
         await using var readerLease = reader.ConfigureAwait(false);

@@ -14,23 +14,27 @@ using Microsoft.Extensions.Time.Testing;
 namespace Inbox.AspNetCore.Tests.Support;
 
 /// <summary>
-/// A real ASP.NET Core application (in-memory server) over a real database: opted-in claim endpoints with
-/// validation, a secured endpoint, an endpoint that is not opted in, and the status endpoint.
+/// A real ASP.NET Core application (in-memory server, or Kestrel on a loopback port) over a real database:
+/// opted-in claim endpoints with validation, a secured endpoint, an endpoint that is not opted in, and the status endpoint.
 /// </summary>
 public sealed class TestApi : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestApi(WebApplication app, TestDatabase database, RecordingPublisher publisher, TimeProvider time)
+    private TestApi(WebApplication app, TestDatabase database, RecordingPublisher publisher, TimeProvider time, Uri? address)
     {
         _app = app;
         Database = database;
         Publisher = publisher;
         Time = time;
-        Client = app.GetTestClient();
+        Address = address;
+        Client = address is null ? app.GetTestClient() : new HttpClient { BaseAddress = address };
     }
 
     public HttpClient Client { get; }
+
+    /// <summary>Kestrel's address, when the API listens on a real socket.</summary>
+    public Uri? Address { get; }
 
     public TestDatabase Database { get; }
 
@@ -48,16 +52,36 @@ public sealed class TestApi : IAsyncDisposable
         Action<IdempotencyOptions>? configure = null,
         Action<InboxStoreOptions>? configureStore = null,
         TimeProvider? time = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        Action<DbContextOptionsBuilder>? useDatabase = null,
+        bool kestrel = false)
     {
         time ??= new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
         await database.CreateSchemaAsync<TestDbContext>(options => new TestDbContext(options));
 
         var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
+        if (kestrel)
+        {
+            builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(time);
-        builder.Services.AddDbContext<TestDbContext>(options => database.Configure(options));
+        builder.Services.AddDbContext<TestDbContext>(options =>
+        {
+            if (useDatabase is null)
+            {
+                database.Configure(options);
+            }
+            else
+            {
+                useDatabase(options);
+            }
+        });
         builder.Services
             .AddIdempotency(options =>
             {
@@ -100,7 +124,8 @@ public sealed class TestApi : IAsyncDisposable
         app.MapOperationStatus("/operations/{id}");
 
         await app.StartAsync();
-        return new TestApi(app, database, publisher, time);
+        var address = kestrel ? new Uri(app.Urls.Single()) : null;
+        return new TestApi(app, database, publisher, time, address);
     }
 
     private static IResult SubmitClaimHandler(ClaimRequest request) =>
@@ -122,6 +147,11 @@ public sealed class TestApi : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Address is not null)
+        {
+            Client.Dispose();
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
         await Database.DisposeAsync();
