@@ -65,7 +65,7 @@ public static class SampleMessaging
                     cfg.Host(uri);
                     if (consume)
                     {
-                        cfg.UseIdempotentInbox<SamplesDbContext>(context, Inbox);
+                        cfg.UseIdempotentInbox(context, Inbox);
                     }
 
                     cfg.ConfigureEndpoints(context);
@@ -77,7 +77,7 @@ public static class SampleMessaging
                 {
                     if (consume)
                     {
-                        cfg.UseIdempotentInbox<SamplesDbContext>(context, Inbox);
+                        cfg.UseIdempotentInbox(context, Inbox);
                     }
 
                     cfg.ConfigureEndpoints(context);

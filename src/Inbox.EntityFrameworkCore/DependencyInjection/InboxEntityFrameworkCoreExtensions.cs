@@ -1,5 +1,7 @@
+using Inbox.Claims;
 using Inbox.EntityFrameworkCore;
 using Inbox.EntityFrameworkCore.Background;
+using Inbox.EntityFrameworkCore.Inbox;
 using Inbox.EntityFrameworkCore.Stores;
 using Inbox.Stores;
 using Microsoft.EntityFrameworkCore;
@@ -12,8 +14,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class InboxEntityFrameworkCoreExtensions
 {
     /// <summary>
-    /// Stores operations in <typeparamref name="TDbContext"/>, which must be registered (<c>AddDbContext</c>) and
-    /// call <c>modelBuilder.AddInbox()</c>. Also runs the relay and the sweeper as a hosted service.
+    /// Stores operations and the consumer inbox's entries in <typeparamref name="TDbContext"/>, which must be
+    /// registered (<c>AddDbContext</c>) and call <c>modelBuilder.AddInbox()</c>, and runs transactional consumers
+    /// inside its transactions (<see cref="IInboxUnitOfWork"/>). Also runs the relay and the sweeper as a hosted service.
     /// </summary>
     public static IInboxBuilder UseEntityFrameworkCore<TDbContext>(
         this IInboxBuilder builder, Action<InboxStoreOptions>? configure = null)
@@ -32,6 +35,8 @@ public static class InboxEntityFrameworkCoreExtensions
         services.TryAddScoped<IOperationStore>(sp => sp.GetRequiredService<EntityFrameworkOperationStore<TDbContext>>());
         services.TryAddScoped<IOperationRelayStore>(sp => sp.GetRequiredService<EntityFrameworkOperationStore<TDbContext>>());
         services.TryAddScoped<IRetentionStore>(sp => sp.GetRequiredService<EntityFrameworkOperationStore<TDbContext>>());
+        services.TryAddScoped<IInboxEntryStore, EntityFrameworkInboxEntryStore<TDbContext>>();
+        services.TryAddScoped<IInboxUnitOfWork, EntityFrameworkInboxUnitOfWork<TDbContext>>();
         services.TryAddSingleton<StoreMetrics>();
         services.TryAddSingleton<OperationRelay>();
         services.TryAddSingleton<RetentionSweeper>();

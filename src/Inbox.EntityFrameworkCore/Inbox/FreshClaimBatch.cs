@@ -1,3 +1,4 @@
+using Inbox.Claims;
 using System.Collections.Concurrent;
 using System.Reflection;
 using Inbox.EntityFrameworkCore.Model;

@@ -1,3 +1,4 @@
+using Inbox.Claims;
 using Inbox.EntityFrameworkCore.Sql;
 using Inbox.Operations;
 using Microsoft.EntityFrameworkCore;
@@ -14,10 +15,20 @@ internal static class InboxEntryStore
     /// Claims the entry (insert, or take over a failed entry or an expired lease) and reads it back, in one round
     /// trip; a leased claim that starts an operation does that in the same statement where the provider allows it.
     /// </summary>
-    public static async Task<InboxClaimResult> ClaimAsync(DbContext db, InboxClaimRequest request, CancellationToken cancellationToken)
+    public static Task<InboxClaimResult> ClaimAsync(DbContext db, InboxClaimRequest request, CancellationToken cancellationToken) =>
+        ClaimAsync(db, request, InboxStoreDefaults.RelayDelay, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ClaimAsync(DbContext, InboxClaimRequest, CancellationToken)"/>; a leased claim that starts its operation
+    /// moves the operation's relay time to <paramref name="relayDelay"/> after the lease, so the relay republishes it
+    /// only if the consumer goes away.
+    /// </summary>
+    public static async Task<InboxClaimResult> ClaimAsync(DbContext db, InboxClaimRequest request, TimeSpan relayDelay, CancellationToken cancellationToken)
     {
         var sql = InboxEntrySql.For(db);
-        var start = request.LeaseExpiresAt is null ? null : request.StartsOperation;
+        var start = request is { LeaseExpiresAt: { } leaseExpiresAt, StartsOperationId: { } startsOperationId }
+            ? new OperationStart(startsOperationId, leaseExpiresAt + relayDelay)
+            : (OperationStart?)null;
         var startsInClaim = start is not null && sql.ClaimLeasedStartingOperation is not null;
         var statement = request.LeaseExpiresAt is null ? sql.ClaimTransactional
             : startsInClaim ? sql.ClaimLeasedStartingOperation!
@@ -199,4 +210,6 @@ internal static class InboxEntryStore
             Kind: (ClaimKind)row.GetInt32(3),
             LeaseExpiresAt: row.IsDBNull(4) ? null : row.GetFieldValue<DateTimeOffset>(4));
     }
+
+    private readonly record struct OperationStart(string OperationId, DateTimeOffset RelayAt);
 }

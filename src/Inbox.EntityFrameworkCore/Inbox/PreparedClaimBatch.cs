@@ -1,3 +1,4 @@
+using Inbox.Claims;
 using System.Data.Common;
 using System.Reflection;
 using Inbox.EntityFrameworkCore.Sql;

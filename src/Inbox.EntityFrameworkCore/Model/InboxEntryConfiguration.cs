@@ -1,3 +1,4 @@
+using Inbox.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -5,8 +6,8 @@ namespace Inbox.EntityFrameworkCore.Model;
 
 internal sealed class InboxEntryConfiguration(InboxModelOptions options) : IEntityTypeConfiguration<InboxEntry>
 {
-    public const int MaxConsumerLength = 200;
-    public const int MaxMessageKeyLength = 100;
+    public const int MaxConsumerLength = InboxEntryLimits.MaxConsumerLength;
+    public const int MaxMessageKeyLength = InboxEntryLimits.MaxMessageKeyLength;
 
     // Rows arrive in expiry order, so on PostgreSQL a BRIN index serves the sweeper at a fraction of a B-tree's
     // cost per insert. The annotation is Npgsql's; other providers ignore it and build a B-tree.

@@ -1,14 +1,13 @@
-using Inbox.EntityFrameworkCore;
+using Inbox.Claims;
 using Inbox.MassTransit.Consuming;
 using Inbox.MassTransit.Diagnostics;
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.DependencyInjection;
 using MassTransit.RetryPolicies;
-using Microsoft.EntityFrameworkCore;
+using Inbox.Stores;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Inbox.MassTransit.Configuration;
 
@@ -16,9 +15,8 @@ namespace Inbox.MassTransit.Configuration;
 /// Gives every consumer configured after <c>UseIdempotentInbox</c> its inbox pipe, per message type:
 /// failure recording, then the retry, then the inbox filter, then the consumer.
 /// </summary>
-internal sealed class InboxConsumerConfigurationObserver<TDbContext>(IRegistrationContext context, IdempotentInboxOptions options)
+internal sealed class InboxConsumerConfigurationObserver(IRegistrationContext context, IdempotentInboxOptions options)
     : IConsumerConfigurationObserver
-    where TDbContext : DbContext
 {
     private readonly IConsumeScopeProvider _scopes = new ConsumeScopeProvider(context);
 
@@ -41,10 +39,14 @@ internal sealed class InboxConsumerConfigurationObserver<TDbContext>(IRegistrati
         var metrics = context.GetService<ConsumerMetrics>() ?? throw new ConfigurationException(
             "Register the inbox's services with services.AddInbox() (or AddIdempotency) before configuring UseIdempotentInbox.");
         var loggerFactory = context.GetRequiredService<ILoggerFactory>();
-        var storeOptions = context.GetService<IOptions<InboxStoreOptions>>()?.Value ?? new InboxStoreOptions();
+        RequireRegistered(typeof(IInboxEntryStore), settings);
+        if (settings.Mode != InboxMode.Leased)
+        {
+            RequireRegistered(typeof(IInboxUnitOfWork), settings);
+        }
 
-        messageConfigurator.UseFilter(new InboxFaultFilter<TDbContext, TMessage>(
-            context.GetRequiredService<IServiceScopeFactory>(), settings, time, metrics, loggerFactory.CreateLogger<InboxFaultFilter<TDbContext, TMessage>>()));
+        messageConfigurator.UseFilter(new InboxFaultFilter<TMessage>(
+            context.GetRequiredService<IServiceScopeFactory>(), settings, time, metrics, loggerFactory.CreateLogger<InboxFaultFilter<TMessage>>()));
 
         var retry = new ConsumeContextRetryPipeSpecification<ConsumeContext<TMessage>, RetryConsumeContext<TMessage>>(
             static (consumeContext, policy, retryContext) => new RetryConsumeContext<TMessage>(consumeContext, policy, retryContext),
@@ -53,7 +55,18 @@ internal sealed class InboxConsumerConfigurationObserver<TDbContext>(IRegistrati
         retry.Ignore<OperationFailedException>();
         messageConfigurator.AddPipeSpecification(retry);
 
-        messageConfigurator.UseFilter(new InboxConsumeFilter<TDbContext, TMessage>(
-            _scopes, settings, options, storeOptions, time, metrics, loggerFactory.CreateLogger<InboxConsumeFilter<TDbContext, TMessage>>()));
+        messageConfigurator.UseFilter(new InboxConsumeFilter<TMessage>(
+            _scopes, settings, options, time, metrics, loggerFactory.CreateLogger<InboxConsumeFilter<TMessage>>()));
+    }
+
+    /// <summary>Fails at configuration, not at the first message, when no store provides what the consumer's mode needs.</summary>
+    private void RequireRegistered(Type service, ConsumerInboxSettings settings)
+    {
+        if (context.GetService<IServiceProviderIsService>() is { } registered && !registered.IsService(service))
+        {
+            throw new ConfigurationException(
+                $"{settings.Name} runs in InboxMode.{settings.Mode}, which needs an {service.Name}: register a store, for example " +
+                "services.AddInbox().UseEntityFrameworkCore<TDbContext>(), before configuring UseIdempotentInbox.");
+        }
     }
 }

@@ -36,6 +36,6 @@ public static class InboxConsumeContextExtensions
         return context.TryGetPayload<InboxConsumeState>(out var state)
             ? state
             : throw new InvalidOperationException(
-                "This consumer does not run behind the idempotent inbox: configure cfg.UseIdempotentInbox<TDbContext>(context) on its bus or endpoint.");
+                "This consumer does not run behind the idempotent inbox: configure cfg.UseIdempotentInbox(context) on its bus or endpoint.");
     }
 }

@@ -1,37 +1,28 @@
+using Inbox.Claims;
 using Inbox.Diagnostics;
-using Inbox.EntityFrameworkCore;
-using Inbox.EntityFrameworkCore.Inbox;
 using Inbox.MassTransit.Diagnostics;
-using Inbox.Operations;
+using Inbox.Stores;
 using MassTransit;
 using MassTransit.DependencyInjection;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace Inbox.MassTransit.Consuming;
 
 /// <summary>
-/// Runs one consumer's message at most once per deduplication key, in the consumer's mode. Sits inside the
-/// retry, so every attempt starts from a clean change tracker and, in transactional mode, a fresh transaction.
+/// Runs one consumer's message at most once per deduplication key, in the consumer's mode, through the store the
+/// message's scope resolves: Core's <see cref="IInboxEntryStore"/> for leased consumers, and the store's
+/// <see cref="IInboxUnitOfWork"/> for those whose writes commit with the claim. Sits inside the retry, so every
+/// attempt is a fresh claim (and, in the transactional modes, a fresh transaction).
 /// </summary>
-internal sealed partial class InboxConsumeFilter<TDbContext, TMessage>(
+internal sealed partial class InboxConsumeFilter<TMessage>(
     IConsumeScopeProvider scopes,
     ConsumerInboxSettings settings,
     IdempotentInboxOptions options,
-    InboxStoreOptions storeOptions,
     TimeProvider time,
     ConsumerMetrics metrics,
     ILogger logger) : IFilter<ConsumeContext<TMessage>>
-    where TDbContext : DbContext
     where TMessage : class
 {
-    private enum Outcome
-    {
-        Done,
-        Duplicate,
-        Held,
-    }
-
     public void Probe(ProbeContext context)
     {
         var scope = context.CreateFilterScope("idempotentInbox");
@@ -48,27 +39,28 @@ internal sealed partial class InboxConsumeFilter<TDbContext, TMessage>(
         activity?.SetTag("inbox.message_key", identity.MessageKey);
         var scope = await scopes.GetScope(context).ConfigureAwait(false);
         await using var scopeLease = scope.ConfigureAwait(false);
-        var db = scope.GetService<TDbContext>();
+        var store = Required<IInboxEntryStore>(scope);
         var cancellationToken = context.CancellationToken;
         DateTimeOffset? waitDeadline = null;
 
         while (true)
         {
-            db.ChangeTracker.Clear();
-            var (outcome, leaseExpiresAt) = settings.Mode switch
+            var result = settings.Mode switch
             {
-                InboxMode.Transactional => await RunTransactionalAsync(scope.Context, next, db, identity, consumed: null, cancellationToken).ConfigureAwait(false),
-                InboxMode.SavedByInbox => await RunSavedByInboxAsync(scope.Context, next, db, identity, cancellationToken).ConfigureAwait(false),
-                _ => await RunLeasedAsync(scope.Context, next, db, identity, cancellationToken).ConfigureAwait(false),
+                InboxMode.Transactional => await Required<IInboxUnitOfWork>(scope)
+                    .RunTransactionalAsync(Attempt(scope.Context, next, identity), cancellationToken).ConfigureAwait(false),
+                InboxMode.SavedByInbox => await Required<IInboxUnitOfWork>(scope)
+                    .RunSavedByInboxAsync(Attempt(scope.Context, next, identity), cancellationToken).ConfigureAwait(false),
+                _ => await RunLeasedAsync(scope.Context, next, store, identity, cancellationToken).ConfigureAwait(false),
             };
 
-            switch (outcome)
+            switch (result.Outcome)
             {
-                case Outcome.Done:
+                case InboxAttemptOutcome.Done:
                     metrics.Consumed(settings.Name);
                     activity?.SetTag("inbox.outcome", "consumed");
                     return;
-                case Outcome.Duplicate:
+                case InboxAttemptOutcome.Duplicate:
                     SkipDuplicate(identity);
                     activity?.SetTag("inbox.outcome", "duplicate");
                     return;
@@ -78,10 +70,10 @@ internal sealed partial class InboxConsumeFilter<TDbContext, TMessage>(
             {
                 waitDeadline = time.GetUtcNow() + options.EffectiveLeaseWaitLimit;
                 metrics.Deferred(settings.Name);
-                Log.Deferred(logger, settings.Name, identity.MessageKey, leaseExpiresAt);
+                Log.Deferred(logger, settings.Name, identity.MessageKey, result.LeaseExpiresAt);
             }
 
-            if (await WaitForLeaseAsync(db, identity, waitDeadline.Value, cancellationToken).ConfigureAwait(false))
+            if (await WaitForLeaseAsync(store, identity, waitDeadline.Value, cancellationToken).ConfigureAwait(false))
             {
                 SkipDuplicate(identity);
                 activity?.SetTag("inbox.outcome", "duplicate");
@@ -89,6 +81,20 @@ internal sealed partial class InboxConsumeFilter<TDbContext, TMessage>(
             }
         }
     }
+
+    /// <summary>The attempt a unit of work runs: fresh claims for this message, and the consumer behind the claim it holds.</summary>
+    private InboxAttempt Attempt(ConsumeContext<TMessage> context, IPipe<ConsumeContext<TMessage>> next, InboxMessageIdentity identity) =>
+        new(
+            settings.Name,
+            identity.MessageKey,
+            OperationToComplete(identity),
+            () => Request(identity, NewToken(), leaseExpiresAt: null),
+            async (claim, _) =>
+            {
+                var state = Track(context, identity, claim);
+                await next.Send(context).ConfigureAwait(false);
+                return state.ResultJson;
+            });
 
     private InboxConsumeState Track(ConsumeContext<TMessage> context, InboxMessageIdentity identity, InboxClaimResult claim)
     {
@@ -114,8 +120,11 @@ internal sealed partial class InboxConsumeFilter<TDbContext, TMessage>(
         Log.DuplicateSkipped(logger, settings.Name, identity.MessageKey);
     }
 
-    private static (Outcome, DateTimeOffset?) NotClaimed(InboxClaimResult claim) =>
-        claim.Status == OperationStatus.Succeeded ? (Outcome.Duplicate, null) : (Outcome.Held, claim.LeaseExpiresAt);
+    private T Required<T>(IConsumeScopeContext<TMessage> scope)
+        where T : class =>
+        scope.GetService<T>() ?? throw new InvalidOperationException(
+            $"{settings.Name} runs in InboxMode.{settings.Mode}, which needs an {typeof(T).Name} in the message's scope: " +
+            "register a store with services.AddInbox().UseEntityFrameworkCore<TDbContext>().");
 
     private static string NewToken() => Guid.NewGuid().ToString("N");
 }

@@ -1,7 +1,7 @@
-using Inbox.EntityFrameworkCore.Inbox;
+using Inbox.Claims;
 using Inbox.MassTransit.Diagnostics;
+using Inbox.Stores;
 using MassTransit;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -12,13 +12,12 @@ namespace Inbox.MassTransit.Consuming;
 /// <c>failed</c> with an error code and message, a leased entry is released for a redrive) and lets the message go
 /// to the error queue.
 /// </summary>
-internal sealed class InboxFaultFilter<TDbContext, TMessage>(
+internal sealed class InboxFaultFilter<TMessage>(
     IServiceScopeFactory scopes,
     ConsumerInboxSettings settings,
     TimeProvider time,
     ConsumerMetrics metrics,
     ILogger logger) : IFilter<ConsumeContext<TMessage>>
-    where TDbContext : DbContext
     where TMessage : class
 {
     public const string ProcessingFailed = "processing_failed";
@@ -57,9 +56,9 @@ internal sealed class InboxFaultFilter<TDbContext, TMessage>(
         {
             var scope = scopes.CreateAsyncScope();
             await using var scopeLease = scope.ConfigureAwait(false);
-            var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
-            await InboxEntryStore.RecordFailureAsync(
-                db, settings.Name, identity.MessageKey, heldToken, settings.OperationToComplete(identity), code, message, time.GetUtcNow(),
+            var store = scope.ServiceProvider.GetRequiredService<IInboxEntryStore>();
+            await store.RecordFailureAsync(
+                new InboxFailure(settings.Name, identity.MessageKey, heldToken, settings.OperationToComplete(identity), code, message, time.GetUtcNow()),
                 CancellationToken.None).ConfigureAwait(false);
             metrics.FailureRecorded(settings.Name);
             Log.FailureRecorded(logger, settings.Name, identity.MessageKey, code, exception);

@@ -1,12 +1,12 @@
 using System.Text;
-using Inbox.EntityFrameworkCore.Model;
+using Inbox.Claims;
 
 namespace Inbox.MassTransit.Consuming;
 
 /// <summary>The default inbox name of a consumer: the key space of its entries, so it must outlive deploys.</summary>
 internal static class InboxNames
 {
-    public const int MaxLength = InboxEntryConfiguration.MaxConsumerLength;
+    public const int MaxLength = InboxEntryLimits.MaxConsumerLength;
 
     /// <summary>
     /// The consumer's full name; a closed generic's type arguments by their full names too, not by

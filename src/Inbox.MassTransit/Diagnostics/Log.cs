@@ -25,10 +25,4 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Warning, "{Consumer} could not release its claim on {MessageKey} after a failed attempt; the lease will expire.")]
     public static partial void ReleaseFailed(ILogger logger, string consumer, string messageKey, Exception exception);
-
-    [LoggerMessage(8, LogLevel.Warning, "{Consumer} saved {MessageKey}, but the save failed after its commit; the operation is completed by a statement of its own.")]
-    public static partial void SavedDespiteError(ILogger logger, string consumer, string messageKey, Exception exception);
-
-    [LoggerMessage(9, LogLevel.Information, "{Consumer} saved {MessageKey}; its operation was no longer accepted (redriven after a failure, completed by another consumer, or gone), so a statement of its own completes it unless it succeeded already.")]
-    public static partial void OperationNotAccepted(ILogger logger, string consumer, string messageKey);
 }

@@ -178,7 +178,7 @@ public static class ConsumeScenario
             endpoint.UseFilter(new TimingFilter(() => recorder, progress));
             if (variant.Inbox)
             {
-                endpoint.UseIdempotentInbox<BenchDbContext>(context, o =>
+                endpoint.UseIdempotentInbox(context, o =>
                 {
                     o.Retry = r => r.Immediate(1);
                     if (variant.SavedByInbox)

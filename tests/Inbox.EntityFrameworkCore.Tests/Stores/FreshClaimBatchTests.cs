@@ -1,3 +1,4 @@
+using Inbox.Claims;
 using System.Transactions;
 using Inbox.EntityFrameworkCore.Inbox;
 using Microsoft.EntityFrameworkCore;

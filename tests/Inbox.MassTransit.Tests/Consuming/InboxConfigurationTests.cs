@@ -52,7 +52,7 @@ public sealed class InboxConfigurationTests
             {
                 cfg.ReceiveEndpoint("claims", e =>
                 {
-                    e.UseIdempotentInbox<WorkerDbContext>(context);
+                    e.UseIdempotentInbox(context);
                     e.ConfigureConsumer<ClaimConsumer>(context);
                 });
                 cfg.ReceiveEndpoint("notes", e => e.ConfigureConsumer<NoteConsumer>(context));
@@ -79,7 +79,7 @@ public sealed class InboxConfigurationTests
             // A consumer outside the inbox that asks for a downstream key is told how to put it behind the inbox.
             await bus.Publish(new ProbeMessage());
             var error = await Eventually.ReturnsAsync("the probe", () => Task.FromResult(effects.ProbeError), e => e is not null);
-            Assert.Contains("cfg.UseIdempotentInbox<TDbContext>(context)", error);
+            Assert.Contains("cfg.UseIdempotentInbox(context)", error);
         }
         finally
         {

@@ -82,7 +82,7 @@ public sealed class InboxHost : IAsyncDisposable
             {
                 bus.UsingInMemory((context, cfg) =>
                 {
-                    cfg.UseIdempotentInbox<WorkerDbContext>(context, inbox);
+                    cfg.UseIdempotentInbox(context, inbox);
                     cfg.ConfigureEndpoints(context);
                 });
             }
@@ -91,7 +91,7 @@ public sealed class InboxHost : IAsyncDisposable
                 bus.UsingRabbitMq((context, cfg) =>
                 {
                     cfg.Host(rabbit.AmqpUri);
-                    cfg.UseIdempotentInbox<WorkerDbContext>(context, inbox);
+                    cfg.UseIdempotentInbox(context, inbox);
                     rabbitBus?.Invoke(cfg);
                     cfg.ConfigureEndpoints(context);
                 });

@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace Inbox.MassTransit.Consuming;
+namespace Inbox.EntityFrameworkCore.Inbox;
 
 /// <summary>
-/// Refuses <c>SaveChanges</c> while a <see cref="InboxMode.SavedByInbox"/> consumer runs, and a transaction left open
+/// Refuses <c>SaveChanges</c> while a consumer in <c>InboxMode.SavedByInbox</c> runs, and a transaction left open
 /// by it: either would commit (or roll back) the consumer's writes apart from the inbox's claim.
 /// </summary>
 internal sealed class ConsumerSaveGuard : IDisposable
