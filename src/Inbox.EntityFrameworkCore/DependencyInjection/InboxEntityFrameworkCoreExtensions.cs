@@ -1,12 +1,10 @@
 using Inbox.Claims;
-using Inbox.EntityFrameworkCore;
-using Inbox.EntityFrameworkCore.Background;
+using Inbox.Background;
 using Inbox.EntityFrameworkCore.Inbox;
 using Inbox.EntityFrameworkCore.Stores;
 using Inbox.Stores;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -24,23 +22,13 @@ public static class InboxEntityFrameworkCoreExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<InboxStoreOptions>().ValidateOnStart();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InboxStoreOptions>, InboxStoreOptionsValidator>());
         services.TryAddScoped<EntityFrameworkOperationStore<TDbContext>>();
         services.TryAddScoped<IOperationStore>(sp => sp.GetRequiredService<EntityFrameworkOperationStore<TDbContext>>());
         services.TryAddScoped<IOperationRelayStore>(sp => sp.GetRequiredService<EntityFrameworkOperationStore<TDbContext>>());
         services.TryAddScoped<IRetentionStore>(sp => sp.GetRequiredService<EntityFrameworkOperationStore<TDbContext>>());
         services.TryAddScoped<IInboxEntryStore, EntityFrameworkInboxEntryStore<TDbContext>>();
         services.TryAddScoped<IInboxUnitOfWork, EntityFrameworkInboxUnitOfWork<TDbContext>>();
-        services.TryAddSingleton<StoreMetrics>();
-        services.TryAddSingleton<OperationRelay>();
-        services.TryAddSingleton<RetentionSweeper>();
-        services.AddHostedService<InboxBackgroundService>();
+        builder.AddRelayAndSweeper(configure);
         return builder;
     }
 }

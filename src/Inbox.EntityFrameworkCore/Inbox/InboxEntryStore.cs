@@ -1,3 +1,4 @@
+using Inbox.Background;
 using Inbox.Claims;
 using Inbox.EntityFrameworkCore.Sql;
 using Inbox.Operations;

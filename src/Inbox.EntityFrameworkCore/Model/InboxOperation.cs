@@ -67,7 +67,7 @@ public sealed class InboxOperation
 
     /// <summary>
     /// How many times the relay has claimed it to publish it again; each claim doubles the wait before the next one,
-    /// up to <see cref="InboxStoreOptions.RelayMaxDelay"/>.
+    /// up to <see cref="Background.InboxStoreOptions.RelayMaxDelay"/>.
     /// </summary>
     public int RelayAttempts { get; set; }
 }

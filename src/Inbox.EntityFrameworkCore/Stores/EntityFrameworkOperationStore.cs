@@ -1,3 +1,4 @@
+using Inbox.Background;
 using System.Runtime.InteropServices;
 using Inbox.EntityFrameworkCore.Sql;
 using Inbox.Operations;

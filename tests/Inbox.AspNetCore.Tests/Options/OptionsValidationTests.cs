@@ -1,3 +1,4 @@
+using Inbox.Background;
 using Inbox.AspNetCore.Tests.Support;
 using Inbox.EntityFrameworkCore;
 using Inbox.Testing;

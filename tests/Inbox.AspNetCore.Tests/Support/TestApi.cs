@@ -1,3 +1,4 @@
+using Inbox.Background;
 using Inbox.EntityFrameworkCore;
 using Inbox.EntityFrameworkCore.Model;
 using Inbox.Publishing;

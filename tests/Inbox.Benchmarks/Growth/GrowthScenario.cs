@@ -1,3 +1,4 @@
+using Inbox.Background;
 using System.Diagnostics;
 using System.Text;
 using Inbox.Benchmarks.Accept;
@@ -184,7 +185,7 @@ public static class GrowthScenario
         var quiet = await AcceptScenario.LoadAsync("accept, no sweeper", (i, _, run) => api.PostAsync("/accept", $"{run}-{i}"), 16, count, "s0", rabbit);
 
         // The sweeper's own pass (batches, with its rests between them), while the same accept load runs.
-        var sweeper = services.GetRequiredService<Inbox.EntityFrameworkCore.Background.RetentionSweeper>();
+        var sweeper = services.GetRequiredService<Inbox.Background.RetentionSweeper>();
         var sweepClock = Stopwatch.StartNew();
         var sweeping = Task.Run(() => sweeper.SweepAsync(CancellationToken.None));
         var busy = await AcceptScenario.LoadAsync("accept, sweeper running", (i, _, run) => api.PostAsync("/accept", $"{run}-{i}"), 16, 1_000_000, "s1", rabbit, until: sweeping);

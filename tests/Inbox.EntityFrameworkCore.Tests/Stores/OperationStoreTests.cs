@@ -1,3 +1,4 @@
+using Inbox.Background;
 using Inbox.EntityFrameworkCore.Model;
 using Inbox.EntityFrameworkCore.Tests.Support;
 using Inbox.Operations;

@@ -1,3 +1,4 @@
+using Inbox.Background;
 using Inbox.EntityFrameworkCore.Stores;
 using Inbox.Operations;
 using Inbox.Testing;

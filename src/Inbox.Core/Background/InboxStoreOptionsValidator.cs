@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Inbox.EntityFrameworkCore;
+namespace Inbox.Background;
 
 /// <summary>Validates <see cref="InboxStoreOptions"/> at start-up, reporting every error at once.</summary>
 internal sealed class InboxStoreOptionsValidator : IValidateOptions<InboxStoreOptions>

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Inbox.EntityFrameworkCore.Background;
+namespace Inbox.Background;
 
 /// <summary>Runs the relay and the sweeper on their intervals, on the application's clock.</summary>
 internal sealed class InboxBackgroundService(

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Inbox.EntityFrameworkCore.Background;
+namespace Inbox.Background;
 
 /// <summary>
 /// Publishes again the operations that are still <c>accepted</c> after the relay delay: the operation row is

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Inbox.EntityFrameworkCore.Background;
+namespace Inbox.Background;
 
 /// <summary>Deletes expired rows in batches, skipping rows other transactions hold.</summary>
 internal sealed class RetentionSweeper(

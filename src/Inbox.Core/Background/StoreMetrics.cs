@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Inbox.Diagnostics;
 
-namespace Inbox.EntityFrameworkCore.Background;
+namespace Inbox.Background;
 
 internal sealed class StoreMetrics
 {

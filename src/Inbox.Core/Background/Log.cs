@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Inbox.EntityFrameworkCore.Background;
+namespace Inbox.Background;
 
 internal static partial class Log
 {
