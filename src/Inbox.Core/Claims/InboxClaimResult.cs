@@ -8,4 +8,9 @@ namespace Inbox.Claims;
 /// <param name="Attempt">How many claims the entry has had.</param>
 /// <param name="Kind">How the last claim was made.</param>
 /// <param name="LeaseExpiresAt">The holder's lease; <see langword="null"/> when none is held.</param>
-public readonly record struct InboxClaimResult(bool Claimed, OperationStatus Status, int Attempt, ClaimKind Kind, DateTimeOffset? LeaseExpiresAt);
+/// <param name="OperationUnfinished">
+/// Read with an entry that was not claimed: whether the entry's operation exists and has not succeeded, so a
+/// duplicate that finds the entry succeeded completes it (<see cref="Stores.IInboxEntryStore.CompleteOperationAsync"/>).
+/// </param>
+public readonly record struct InboxClaimResult(
+    bool Claimed, OperationStatus Status, int Attempt, ClaimKind Kind, DateTimeOffset? LeaseExpiresAt, bool OperationUnfinished = false);

@@ -30,6 +30,13 @@ public interface IInboxEntryStore
     /// <returns>Whether the token still held the lease; when not, nothing is recorded.</returns>
     ValueTask<bool> CompleteLeasedAsync(LeasedOutcome outcome, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Completes the operation with the result of the consumer's succeeded entry, unless it already succeeded: a
+    /// duplicate that finds the entry succeeded and its operation unfinished repairs a completion that was lost.
+    /// </summary>
+    /// <returns>Whether the operation was completed now.</returns>
+    ValueTask<bool> CompleteOperationAsync(string consumer, string messageKey, string operationId, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Releases a leased claim after its attempt threw, so the next attempt claims at once; only while the token holds it.</summary>
     ValueTask ReleaseAttemptAsync(string consumer, string messageKey, string claimToken, DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -58,6 +58,9 @@ internal sealed class EntityFrameworkInboxEntryStore<TDbContext>(TDbContext db, 
             cancellationToken).ConfigureAwait(false);
     }
 
+    public async ValueTask<bool> CompleteOperationAsync(string consumer, string messageKey, string operationId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await InboxEntryStore.SucceedOperationFromEntryAsync(db, consumer, messageKey, operationId, now, cancellationToken).ConfigureAwait(false) > 0;
+
     public async ValueTask ReleaseAttemptAsync(string consumer, string messageKey, string claimToken, DateTimeOffset now, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();

@@ -72,9 +72,9 @@ internal sealed class EntityFrameworkInboxUnitOfWork<TDbContext>(
                         }
 
                         return InboxAttemptResult.Done;
-                    case { Status: OperationStatus.Succeeded }:
+                    case { Status: OperationStatus.Succeeded } duplicate:
                         db.ChangeTracker.Clear();
-                        return InboxAttemptResult.Duplicate;
+                        return InboxAttemptResult.NotClaimed(duplicate);
                 }
 
                 // A failed entry, or one held by a lease: claim it the transactional way.

@@ -132,6 +132,11 @@ internal static class InboxEntryStore
         }
     }
 
+    /// <summary>Completes the operation with the result of the consumer's succeeded entry, unless it already succeeded.</summary>
+    public static Task<int> SucceedOperationFromEntryAsync(
+        DbContext db, string consumer, string messageKey, string operationId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RawSql.ExecuteAsync(db, InboxEntrySql.For(db).SucceedOperationFromEntry, [consumer, messageKey, operationId, now], cancellationToken);
+
     /// <summary>Completes the operation with the result, unless it already succeeded.</summary>
     public static Task<int> SucceedOperationAsync(DbContext db, string operationId, string? resultJson, DateTimeOffset now, CancellationToken cancellationToken) =>
         RawSql.ExecuteAsync(db, InboxEntrySql.For(db).SucceedOperation, [operationId, resultJson, now], cancellationToken);
@@ -209,7 +214,8 @@ internal static class InboxEntryStore
             Status: (OperationStatus)row.GetInt32(1),
             Attempt: row.GetInt32(2),
             Kind: (ClaimKind)row.GetInt32(3),
-            LeaseExpiresAt: row.IsDBNull(4) ? null : row.GetFieldValue<DateTimeOffset>(4));
+            LeaseExpiresAt: row.IsDBNull(4) ? null : row.GetFieldValue<DateTimeOffset>(4),
+            OperationUnfinished: row.FieldCount > 5 && !row.IsDBNull(5));
     }
 
     private readonly record struct OperationStart(string OperationId, DateTimeOffset RelayAt);

@@ -19,7 +19,15 @@ internal sealed class InboxEntrySql
         var claimColumns =
             $"{C(nameof(InboxEntry.ClaimToken))}, {C(nameof(InboxEntry.Status))}, {C(nameof(InboxEntry.Attempt))}, " +
             $"{C(nameof(InboxEntry.ClaimKind))}, {C(nameof(InboxEntry.LeaseExpiresAt))}";
-        ReadClaim = $"SELECT {claimColumns} FROM {entries} WHERE {key}";
+        var operations = o.Table;
+        var opId = o[nameof(InboxOperation.Id)];
+        var opStatus = o[nameof(InboxOperation.Status)];
+
+        // A sixth column, 1 when the entry's operation exists and has not succeeded (else NULL): a duplicate that finds
+        // the entry succeeded then completes it, with no extra round trip when all is well.
+        ReadClaim =
+            $"SELECT {claimColumns}, (SELECT 1 FROM {operations} WHERE {operations}.{opId} = {entries}.{C(nameof(InboxEntry.OperationId))} " +
+            $"AND {operations}.{opStatus} <> 2) FROM {entries} WHERE {key}";
 
         var insertColumns = string.Join(", ", new[]
         {
@@ -86,10 +94,6 @@ internal sealed class InboxEntrySql
             $"UPDATE {entries} SET {C(nameof(InboxEntry.ErrorCode))} = {{2}}, {C(nameof(InboxEntry.ErrorMessage))} = {{3}}, " +
             $"{C(nameof(InboxEntry.UpdatedAt))} = {{4}} WHERE {key} AND {C(nameof(InboxEntry.Status))} = 3";
 
-        var operations = o.Table;
-        var opId = o[nameof(InboxOperation.Id)];
-        var opStatus = o[nameof(InboxOperation.Status)];
-
         // A succeeded operation never changes again.
         string Succeed(string id, string result, string now) =>
             $"UPDATE {operations} SET {opStatus} = 2, {o[nameof(InboxOperation.Result)]} = {result}, " +
@@ -103,6 +107,11 @@ internal sealed class InboxEntrySql
             CompleteLeased + ";\n" + Succeed("{5}", "{2}", "{3}") +
             $" AND EXISTS (SELECT 1 FROM {entries} WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{4}} AND {C(nameof(InboxEntry.Status))} = 2);";
         SetResultAndSucceedOperation = SetResult + ";\n" + Succeed("{4}", "{2}", "{3}") + ";";
+
+        // {0} consumer, {1} message key, {2} operation id, {3} now: the result of the consumer's succeeded entry.
+        var succeededEntry = $"FROM {entries} WHERE {key} AND {C(nameof(InboxEntry.Status))} = 2";
+        SucceedOperationFromEntry =
+            Succeed("{2}", $"(SELECT {C(nameof(InboxEntry.Result))} {succeededEntry})", "{3}") + $" AND EXISTS (SELECT 1 {succeededEntry})";
 
         // The one-batch save's own statements on PostgreSQL, where they join the consumer's inserts in one batch.
         if (provider == DatabaseProvider.PostgreSql)
@@ -169,7 +178,7 @@ internal sealed class InboxEntrySql
     /// </summary>
     public bool CommandIsAtomic { get; }
 
-    /// <summary>{0} consumer, {1} message key. Returns the claim columns.</summary>
+    /// <summary>{0} consumer, {1} message key. Returns the claim columns, then whether the entry's operation is unfinished.</summary>
     public string ReadClaim { get; }
 
     /// <summary>Claims in transactional mode (the entry is written as succeeded; the transaction makes it true). See the claim parameters.</summary>
@@ -204,6 +213,9 @@ internal sealed class InboxEntrySql
 
     /// <summary>{0} operation id, {1} result, {2} now.</summary>
     public string SucceedOperation { get; }
+
+    /// <summary>{0} consumer, {1} message key, {2} operation id, {3} now. Completes the operation with the result of the consumer's succeeded entry, unless it succeeded.</summary>
+    public string SucceedOperationFromEntry { get; }
 
     /// <summary><see cref="CompleteLeased"/> then, if it held, <see cref="SucceedOperation"/>, in one round trip: {5} operation id.</summary>
     public string CompleteLeasedAndSucceedOperation { get; }

@@ -54,8 +54,11 @@ internal sealed partial class InboxConsumeFilter<TMessage>
         return InboxAttemptResult.Done;
     }
 
-    /// <summary>Waits while another delivery holds a live lease. Returns <see langword="true"/> when that delivery succeeded.</summary>
-    private async Task<bool> WaitForLeaseAsync(IInboxEntryStore store, InboxMessageIdentity identity, DateTimeOffset deadline, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits while another delivery holds a live lease. Returns the entry when that delivery succeeded, and
+    /// <see langword="null"/> when the message may be claimed again.
+    /// </summary>
+    private async Task<InboxClaimResult?> WaitForLeaseAsync(IInboxEntryStore store, InboxMessageIdentity identity, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var pause = TimeSpan.FromMilliseconds(50);
         while (true)
@@ -64,18 +67,18 @@ internal sealed partial class InboxConsumeFilter<TMessage>
             var now = time.GetUtcNow();
             if (entry is not { } found || found.Status == OperationStatus.Failed)
             {
-                return false;
+                return null;
             }
 
             if (found.Status == OperationStatus.Succeeded)
             {
-                return true;
+                return found;
             }
 
             var takeoverAt = (found.LeaseExpiresAt ?? now) + options.LeaseSkewMargin;
             if (takeoverAt <= now)
             {
-                return false;
+                return null;
             }
 
             if (now >= deadline)

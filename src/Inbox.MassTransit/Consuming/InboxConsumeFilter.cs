@@ -61,7 +61,7 @@ internal sealed partial class InboxConsumeFilter<TMessage>(
                     activity?.SetTag("inbox.outcome", "consumed");
                     return;
                 case InboxAttemptOutcome.Duplicate:
-                    SkipDuplicate(identity);
+                    await SkipDuplicateAsync(store, identity, result.OperationUnfinished, cancellationToken).ConfigureAwait(false);
                     activity?.SetTag("inbox.outcome", "duplicate");
                     return;
             }
@@ -73,9 +73,9 @@ internal sealed partial class InboxConsumeFilter<TMessage>(
                 Log.Deferred(logger, settings.Name, identity.MessageKey, result.LeaseExpiresAt);
             }
 
-            if (await WaitForLeaseAsync(store, identity, waitDeadline.Value, cancellationToken).ConfigureAwait(false))
+            if (await WaitForLeaseAsync(store, identity, waitDeadline.Value, cancellationToken).ConfigureAwait(false) is { } succeeded)
             {
-                SkipDuplicate(identity);
+                await SkipDuplicateAsync(store, identity, succeeded.OperationUnfinished, cancellationToken).ConfigureAwait(false);
                 activity?.SetTag("inbox.outcome", "duplicate");
                 return;
             }
@@ -114,8 +114,18 @@ internal sealed partial class InboxConsumeFilter<TMessage>(
 
     private string? OperationToComplete(InboxMessageIdentity identity) => settings.OperationToComplete(identity);
 
-    private void SkipDuplicate(InboxMessageIdentity identity)
+    /// <summary>
+    /// Skips a message that already ran; when its succeeded entry's operation was left unfinished (its completion was
+    /// lost), completes the operation with the entry's result first.
+    /// </summary>
+    private async Task SkipDuplicateAsync(IInboxEntryStore store, InboxMessageIdentity identity, bool operationUnfinished, CancellationToken cancellationToken)
     {
+        if (operationUnfinished && OperationToComplete(identity) is { } operationId
+            && await store.CompleteOperationAsync(settings.Name, identity.MessageKey, operationId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            Log.OperationRepaired(logger, settings.Name, identity.MessageKey);
+        }
+
         metrics.DuplicateSkipped(settings.Name);
         Log.DuplicateSkipped(logger, settings.Name, identity.MessageKey);
     }

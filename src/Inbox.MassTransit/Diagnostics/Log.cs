@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Warning, "{Consumer} could not release its claim on {MessageKey} after a failed attempt; the lease will expire.")]
     public static partial void ReleaseFailed(ILogger logger, string consumer, string messageKey, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Warning, "{Consumer} found {MessageKey} done but its operation unfinished (its completion was lost); completed it with the recorded result.", EventName = "OperationRepaired")]
+    public static partial void OperationRepaired(ILogger logger, string consumer, string messageKey);
 }

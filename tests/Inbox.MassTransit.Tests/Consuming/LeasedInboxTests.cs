@@ -358,6 +358,48 @@ public sealed class LeasedInboxTests
         Assert.Equal(OperationStatus.Processing, (await host.OperationAsync(publication.OperationId))!.Status);
     }
 
+    [Theory]
+    [InlineData(DatabaseKind.PostgreSql, InboxMode.Leased)]
+    [InlineData(DatabaseKind.Sqlite, InboxMode.Transactional)]
+    public async Task Duplicate_that_finds_the_entry_succeeded_and_its_operation_unfinished_completes_the_operation(DatabaseKind kind, InboxMode mode)
+    {
+        // A completion lost between the entry and the operation (as defect 3 left them) is repaired by the next copy.
+        await using var database = await TestDatabase.CreateAsync(kind);
+        await using var rabbit = kind == DatabaseKind.PostgreSql ? await RabbitMqServer.CreateVirtualHostAsync() : null;
+        var effects = new TestEffects();
+        await using var host = await InboxHost.StartAsync(database, rabbit, effects, options =>
+        {
+            TestLeases(options);
+            options.Consumer<WebhookConsumer>(mode);
+        });
+        var publication = await host.AcceptAsync(new FireWebhook("claim.updated"));
+        await using (var db = host.CreateDbContext())
+        {
+            var now = DateTimeOffset.UtcNow;
+            db.Add(new InboxEntry
+            {
+                Consumer = WebhookConsumerName,
+                MessageKey = "op:" + publication.OperationId,
+                Status = OperationStatus.Succeeded,
+                OperationId = publication.OperationId,
+                ClaimToken = "earlier",
+                Attempt = 1,
+                Result = "{\"webhook_id\":\"dk_earlier\"}",
+                CreatedAt = now,
+                UpdatedAt = now,
+                ExpiresAt = now.AddHours(1),
+            });
+            await db.SaveChangesAsync();
+        }
+
+        await host.PublishAsync(publication);
+
+        await Eventually.TrueAsync("the duplicate to be skipped", () => Task.FromResult(host.Metrics.DuplicatesSkipped == 1));
+        var operation = await host.OperationAsync(publication.OperationId);
+        Assert.Equal((OperationStatus.Succeeded, "{\"webhook_id\":\"dk_earlier\"}"), (operation!.Status, operation.Result));
+        Assert.Empty(effects.DownstreamCalls);
+    }
+
     [Fact]
     public async Task Fresh_leased_message_costs_two_commands_and_holds_no_transaction_across_the_effect()
     {

@@ -22,6 +22,8 @@ public sealed class MemoryInboxStore(TimeSpan relayDelay) : IInboxEntryStore, IO
 
         public required string ClaimToken { get; set; }
 
+        public string? OperationId { get; set; }
+
         public int Attempt { get; set; }
 
         public ClaimKind Kind { get; set; }
@@ -122,7 +124,7 @@ public sealed class MemoryInboxStore(TimeSpan relayDelay) : IInboxEntryStore, IO
             }
             else
             {
-                entry = new Entry { ClaimToken = request.ClaimToken, Attempt = 1, Kind = ClaimKind.Fresh };
+                entry = new Entry { ClaimToken = request.ClaimToken, OperationId = request.OperationId, Attempt = 1, Kind = ClaimKind.Fresh };
                 _entries[key] = entry;
             }
 
@@ -171,6 +173,23 @@ public sealed class MemoryInboxStore(TimeSpan relayDelay) : IInboxEntryStore, IO
                 operation.ErrorCode = null;
             }
 
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    public ValueTask<bool> CompleteOperationAsync(string consumer, string messageKey, string operationId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_entries.TryGetValue((consumer, messageKey), out var entry) || entry.Status != OperationStatus.Succeeded
+                || !_operations.TryGetValue(operationId, out var operation) || operation.Status == OperationStatus.Succeeded)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            operation.Status = OperationStatus.Succeeded;
+            operation.Result = entry.Result;
+            operation.ErrorCode = null;
             return ValueTask.FromResult(true);
         }
     }
@@ -274,6 +293,7 @@ public sealed class MemoryInboxStore(TimeSpan relayDelay) : IInboxEntryStore, IO
         }
     }
 
-    private static InboxClaimResult View(Entry entry, bool claimed) =>
-        new(claimed, entry.Status, entry.Attempt, entry.Kind, entry.LeaseExpiresAt);
+    private InboxClaimResult View(Entry entry, bool claimed) =>
+        new(claimed, entry.Status, entry.Attempt, entry.Kind, entry.LeaseExpiresAt,
+            OperationUnfinished: entry.OperationId is { } id && _operations.TryGetValue(id, out var operation) && operation.Status != OperationStatus.Succeeded);
 }
