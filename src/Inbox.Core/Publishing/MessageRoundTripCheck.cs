@@ -11,6 +11,8 @@ namespace Inbox.Publishing;
 /// </summary>
 internal static class MessageRoundTripCheck
 {
+    private static readonly string? SerializerAssemblyName = typeof(JsonSerializer).Assembly.GetName().Name;
+
     public static MessageRoundTripException? Find(Type messageType, JsonSerializerOptions options)
     {
         var visited = new HashSet<Type>();
@@ -114,8 +116,9 @@ internal static class MessageRoundTripCheck
     }
 
     // Reading an empty value exercises what only a read shows: the constructor the serializer picks (or that none
-    // fits) and how constructor parameters bind. A JsonException (a required member missing) or the type's own
-    // validation rejecting the empty value says nothing about the type's shape.
+    // fits) and how constructor parameters bind. Only the serializer's own refusal counts: a JsonException (a required
+    // member missing) or the type's constructor rejecting empty values says nothing about the type's shape, and the
+    // check must never throw, since the accept path runs it too.
     private static string? CannotCreate(JsonTypeInfo info, ReadOnlySpan<byte> empty)
     {
         try
@@ -123,11 +126,14 @@ internal static class MessageRoundTripCheck
             JsonSerializer.Deserialize(empty, info);
             return null;
         }
-        catch (Exception exception) when (exception is NotSupportedException or InvalidOperationException)
+        catch (Exception exception) when (
+            exception is NotSupportedException or InvalidOperationException && exception.Source == SerializerAssemblyName)
         {
             return exception.Message;
         }
-        catch (Exception exception) when (exception is JsonException or ArgumentException)
+#pragma warning disable CA1031 // any other failure is the type's own code refusing empty values, not its shape
+        catch (Exception)
+#pragma warning restore CA1031
         {
             return null;
         }

@@ -22,6 +22,12 @@ public sealed class MessageRoundTripTests
     }
 
     [Fact]
+    public void A_record_whose_constructor_refuses_empty_values_round_trips()
+    {
+        Assert.Null(MessageSerializer.CheckRoundTrip(typeof(ValidatingMessage)));
+    }
+
+    [Fact]
     public void A_message_with_a_public_field_is_refused_and_the_field_named()
     {
         var problem = MessageSerializer.CheckRoundTrip(typeof(FieldMessage));
@@ -83,6 +89,13 @@ public sealed class MessageRoundTripTests
         // Computed from the other members and left out of the JSON: the same again after the round trip.
         [System.Text.Json.Serialization.JsonIgnore]
         public bool IsLarge => AmountCents > 1000;
+    }
+
+    public sealed record ValidatingMessage
+    {
+        public ValidatingMessage(string patientId) => PatientId = patientId.Trim();
+
+        public string PatientId { get; }
     }
 
     public sealed class InitMessage
