@@ -2,6 +2,7 @@ using Inbox.AspNetCore;
 using Inbox.Samples.Api.Authentication;
 using Inbox.Samples.Api.Endpoints;
 using Inbox.Samples.Api.OpenApi;
+using Inbox.Samples.Contracts;
 using Inbox.Samples.Data;
 using Inbox.Samples.Hosting;
 using Inbox.Samples.Hosting.Simulator;
@@ -52,14 +53,17 @@ app.MapInboxCounters();
 var v1 = app.MapGroup("/v1").RequireAuthorization();
 v1.MapPost("/claims", ClaimsEndpoint.SubmitAsync)
     .WithIdempotency()
+    .Publishes(typeof(SubmitClaim))   // checked at start-up: the relay republishes it from its stored JSON
     .Accepts<ClaimsEndpoint.ClaimRequest>("application/json")
     .WithSummary("Submit an insurance claim");
 v1.MapPost("/webhook-events", WebhookEventsEndpoint.FireAsync)
     .WithIdempotency()
+    .Publishes(typeof(FireWebhookEvent))
     .Accepts<WebhookEventsEndpoint.WebhookEventRequest>("application/json")
     .WithSummary("Fire a webhook event to a subscriber");
 v1.MapPost("/letters", LettersEndpoint.SendAsync)
     .WithIdempotency()
+    .Publishes(typeof(SendLetter))
     .Accepts<LettersEndpoint.LetterRequest>("application/json")
     .WithSummary("Send a letter through the print provider");
 v1.MapOperationStatus("/operations/{id}").WithSummary("Read an operation's status and outcome");

@@ -46,5 +46,6 @@ public sealed class AcceptedOperation<TMessage> : IResult, IEndpointMetadataProv
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status202Accepted, typeof(void), ["application/json"]));
+        builder.Metadata.Add(new PublishesAttribute(typeof(TMessage)));
     }
 }

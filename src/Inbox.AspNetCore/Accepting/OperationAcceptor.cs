@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Inbox.AspNetCore.Diagnostics;
 using Inbox.AspNetCore.Responses;
 using Inbox.AspNetCore.Status;
@@ -29,12 +30,15 @@ internal sealed class OperationAcceptor(
 {
     private static readonly string[] ReplayedHeaderNames = ["Location", IdempotencyDefaults.OperationLocationHeaderName, "Retry-After", "Content-Type"];
 
+    private readonly ConcurrentDictionary<Type, bool> _reportedMessageTypes = new();
+
     public async Task AcceptAsync(HttpContext context, object message, Type messageType)
     {
         var feature = context.Features.Get<IIdempotencyFeature>() ?? throw new InvalidOperationException(
             "InboxResults.Accept needs an endpoint opted in with WithIdempotency() (or [Idempotent]) and app.UseIdempotency() " +
             "after UseAuthentication/UseAuthorization.");
         var settings = options.Value;
+        ReportIfRelayCannotRepublish(messageType);
         using var activity = InboxDiagnostics.ActivitySource.StartActivity("inbox.accept");
         activity?.SetTag("inbox.endpoint", feature.Scope.Endpoint);
 
@@ -109,6 +113,16 @@ internal sealed class OperationAcceptor(
             settings.MismatchStatusCode,
             InboxErrorCodes.IdempotencyKeyMismatchedBody,
             "This idempotency key was already used with a different request body; use a new key for a new operation.")).ConfigureAwait(false);
+    }
+
+    // A type no endpoint names escapes the start-up check. Refusing its requests would turn a relay risk into an outage
+    // (and an answer the client cannot fix), so it is accepted and reported once; the check itself is cached per type.
+    private void ReportIfRelayCannotRepublish(Type messageType)
+    {
+        if (MessageSerializer.CheckRoundTrip(messageType) is { } problem && _reportedMessageTypes.TryAdd(messageType, true))
+        {
+            Log.MessageTypeCannotRoundTrip(logger, messageType.FullName, problem.Member, problem.Reason);
+        }
     }
 
     private StoredResponse BuildAcceptance(HttpContext context, string operationId, string requestId, IdempotencyOptions settings)

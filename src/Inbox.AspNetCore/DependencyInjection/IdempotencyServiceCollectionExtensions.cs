@@ -5,6 +5,7 @@ using Inbox.AspNetCore.Responses;
 using Inbox.AspNetCore.Status;
 using Inbox.AspNetCore.Tenancy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,8 @@ public static class IdempotencyServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the services behind <c>app.UseIdempotency()</c>, <c>WithIdempotency()</c>, <c>InboxResults.Accept</c>
-    /// and <c>MapOperationStatus</c>. Options are validated at start-up. Add a store
+    /// and <c>MapOperationStatus</c>. Options are validated at start-up, and so is every message type an endpoint names
+    /// (<c>Publishes(typeof(TMessage))</c>, or a handler returning <c>AcceptedOperation&lt;TMessage&gt;</c>). Add a store
     /// (<c>.UseEntityFrameworkCore&lt;TDbContext&gt;()</c>) and a publisher (<c>.UseMassTransit()</c>) on the returned builder.
     /// </summary>
     public static IInboxBuilder AddIdempotency(this IServiceCollection services, Action<IdempotencyOptions>? configure = null)
@@ -37,6 +39,7 @@ public static class IdempotencyServiceCollectionExtensions
         services.TryAddSingleton<HttpMetrics>();
         services.TryAddSingleton<OperationAcceptor>();
         services.TryAddSingleton<OperationStatusEndpoint>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, MessageTypeStartupCheck>());
         return builder;
     }
 }

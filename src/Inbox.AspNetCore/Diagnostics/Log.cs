@@ -32,4 +32,8 @@ internal static partial class Log
     // The client's doing (it closed or reset the connection, or sent less than its Content-Length), not the server's.
     [LoggerMessage(9, LogLevel.Debug, "A request on {Endpoint} ended before its body was read; nothing was stored.", EventName = "RequestBodyIncomplete")]
     public static partial void RequestBodyIncomplete(ILogger logger, string endpoint, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Error, "Operations with message type {MessageType} are accepted and published, but the relay cannot republish them faithfully (at {Member}): {Reason} " +
+        "Fix the type; name it on its endpoint with Publishes(typeof(...)) so the application checks it at start-up.", EventName = "MessageTypeCannotRoundTrip")]
+    public static partial void MessageTypeCannotRoundTrip(ILogger logger, string? messageType, string? member, string reason);
 }

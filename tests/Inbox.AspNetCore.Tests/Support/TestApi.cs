@@ -55,7 +55,8 @@ public sealed class TestApi : IAsyncDisposable
         TimeProvider? time = null,
         Action<IServiceCollection>? services = null,
         Action<DbContextOptionsBuilder>? useDatabase = null,
-        bool kestrel = false)
+        bool kestrel = false,
+        Action<WebApplication>? endpoints = null)
     {
         time ??= new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
         await database.CreateSchemaAsync<TestDbContext>(options => new TestDbContext(options));
@@ -123,8 +124,18 @@ public sealed class TestApi : IAsyncDisposable
         app.MapPost("/plain", () => Results.Ok("untouched"));
         app.MapControllers();
         app.MapOperationStatus("/operations/{id}");
+        endpoints?.Invoke(app);
 
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         var address = kestrel ? new Uri(app.Urls.Single()) : null;
         return new TestApi(app, database, publisher, time, address);
     }
