@@ -15,8 +15,9 @@ public static class InboxModelBuilderExtensions
         ArgumentNullException.ThrowIfNull(modelBuilder);
         var options = new InboxModelOptions();
         configure?.Invoke(options);
-        modelBuilder.ApplyConfiguration(new InboxOperationConfiguration(options));
-        modelBuilder.ApplyConfiguration(new InboxEntryConfiguration(options));
+        var keyCollation = KeyColumnCollation.For(modelBuilder, options);
+        modelBuilder.ApplyConfiguration(new InboxOperationConfiguration(options, keyCollation));
+        modelBuilder.ApplyConfiguration(new InboxEntryConfiguration(options, keyCollation));
         return modelBuilder;
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Inbox.EntityFrameworkCore.Model;
 
-internal sealed class InboxEntryConfiguration(InboxModelOptions options) : IEntityTypeConfiguration<InboxEntry>
+internal sealed class InboxEntryConfiguration(InboxModelOptions options, string? keyCollation) : IEntityTypeConfiguration<InboxEntry>
 {
     public const int MaxConsumerLength = InboxEntryLimits.MaxConsumerLength;
     public const int MaxMessageKeyLength = InboxEntryLimits.MaxMessageKeyLength;
@@ -20,11 +20,11 @@ internal sealed class InboxEntryConfiguration(InboxModelOptions options) : IEnti
         // The arbiter of "one run per consumer and message": every claim is an insert against this key.
         builder.HasKey(e => new { e.Consumer, e.MessageKey });
 
-        builder.Property(e => e.Consumer).HasColumnName("consumer").HasMaxLength(MaxConsumerLength);
-        builder.Property(e => e.MessageKey).HasColumnName("message_key").HasMaxLength(MaxMessageKeyLength).IsUnicode(false);
+        builder.Property(e => e.Consumer).HasColumnName("consumer").HasMaxLength(MaxConsumerLength).UseKeyCollation(keyCollation);
+        builder.Property(e => e.MessageKey).HasColumnName("message_key").HasMaxLength(MaxMessageKeyLength).IsUnicode(false).UseKeyCollation(keyCollation);
         builder.Property(e => e.Status).HasColumnName("status");
-        builder.Property(e => e.OperationId).HasColumnName("operation_id").HasMaxLength(40).IsUnicode(false);
-        builder.Property(e => e.ClaimToken).HasColumnName("claim_token").HasMaxLength(32).IsUnicode(false);
+        builder.Property(e => e.OperationId).HasColumnName("operation_id").HasMaxLength(40).IsUnicode(false).UseKeyCollation(keyCollation);
+        builder.Property(e => e.ClaimToken).HasColumnName("claim_token").HasMaxLength(32).IsUnicode(false).UseKeyCollation(keyCollation);
         builder.Property(e => e.Attempt).HasColumnName("attempt");
         builder.Property(e => e.ClaimKind).HasColumnName("claim_kind");
         builder.Property(e => e.LeaseExpiresAt).HasColumnName("lease_expires_at");

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Inbox.EntityFrameworkCore.Model;
 
-internal sealed class InboxOperationConfiguration(InboxModelOptions options) : IEntityTypeConfiguration<InboxOperation>
+internal sealed class InboxOperationConfiguration(InboxModelOptions options, string? keyCollation) : IEntityTypeConfiguration<InboxOperation>
 {
     public const string ScopeKeyIndex = "ux_inbox_operations_scope_key";
 
@@ -15,10 +15,10 @@ internal sealed class InboxOperationConfiguration(InboxModelOptions options) : I
         builder.ToTable(options.OperationsTable, options.Schema);
         builder.HasKey(o => o.Id);
 
-        builder.Property(o => o.Id).HasColumnName("id").HasMaxLength(40).IsUnicode(false);
-        builder.Property(o => o.TenantId).HasColumnName("tenant_id").HasMaxLength(OperationScope.MaxTenantLength);
-        builder.Property(o => o.Endpoint).HasColumnName("endpoint").HasMaxLength(OperationScope.MaxEndpointLength);
-        builder.Property(o => o.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(IdempotencyKey.MaxLength).IsUnicode(false);
+        builder.Property(o => o.Id).HasColumnName("id").HasMaxLength(40).IsUnicode(false).UseKeyCollation(keyCollation);
+        builder.Property(o => o.TenantId).HasColumnName("tenant_id").HasMaxLength(OperationScope.MaxTenantLength).UseKeyCollation(keyCollation);
+        builder.Property(o => o.Endpoint).HasColumnName("endpoint").HasMaxLength(OperationScope.MaxEndpointLength).UseKeyCollation(keyCollation);
+        builder.Property(o => o.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(IdempotencyKey.MaxLength).IsUnicode(false).UseKeyCollation(keyCollation);
         builder.Property(o => o.Fingerprint).HasColumnName("fingerprint").HasMaxLength(RequestFingerprint.Length);
         // A concurrency token so that the consumer inbox's one-batch completion, when EF Core sends that batch (the
         // only EF Core update of this entity; the prepared batch guards its own UPDATE), changes only an operation

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Inbox.EntityFrameworkCore.Model;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Inbox.EntityFrameworkCore.Sql;
 
@@ -16,6 +17,19 @@ internal sealed class InboxEntrySql
         var key = $"{e[nameof(InboxEntry.Consumer)]} = {{0}} AND {e[nameof(InboxEntry.MessageKey)]} = {{1}}";
         string C(string property) => e[property];
 
+        // The string columns of each statement's parameters, by position, for SQL Server (see SqlServerStatements).
+        var consumerType = e.Mapping(nameof(InboxEntry.Consumer));
+        var messageKeyType = e.Mapping(nameof(InboxEntry.MessageKey));
+        var claimTokenType = e.Mapping(nameof(InboxEntry.ClaimToken));
+        var resultType = e.Mapping(nameof(InboxEntry.Result));
+        var errorCodeType = e.Mapping(nameof(InboxEntry.ErrorCode));
+        var errorMessageType = e.Mapping(nameof(InboxEntry.ErrorMessage));
+        var operationIdType = o.Mapping(nameof(InboxOperation.Id));
+        string Statement(string sql, params RelationalTypeMapping?[] parameterColumns) =>
+            SqlServerStatements.For(provider, sql, [consumerType, messageKeyType, .. parameterColumns]);
+        string OperationStatement(string sql, params RelationalTypeMapping?[] parameterColumns) =>
+            SqlServerStatements.For(provider, sql, [operationIdType, .. parameterColumns]);
+
         var claimColumns =
             $"{C(nameof(InboxEntry.ClaimToken))}, {C(nameof(InboxEntry.Status))}, {C(nameof(InboxEntry.Attempt))}, " +
             $"{C(nameof(InboxEntry.ClaimKind))}, {C(nameof(InboxEntry.LeaseExpiresAt))}";
@@ -25,9 +39,10 @@ internal sealed class InboxEntrySql
 
         // A sixth column, 1 when the entry's operation exists and has not succeeded (else NULL): a duplicate that finds
         // the entry succeeded then completes it, with no extra round trip when all is well.
-        ReadClaim =
+        var readClaim =
             $"SELECT {claimColumns}, (SELECT 1 FROM {operations} WHERE {operations}.{opId} = {entries}.{C(nameof(InboxEntry.OperationId))} " +
             $"AND {operations}.{opStatus} <> 2) FROM {entries} WHERE {key}";
+        ReadClaim = Statement(readClaim);
 
         var insertColumns = string.Join(", ", new[]
         {
@@ -51,19 +66,19 @@ internal sealed class InboxEntrySql
                 $"{C(nameof(InboxEntry.ErrorCode))} = NULL, {C(nameof(InboxEntry.ErrorMessage))} = NULL, " +
                 $"{C(nameof(InboxEntry.UpdatedAt))} = {{4}}, {C(nameof(InboxEntry.ExpiresAt))} = {{5}}";
 
-            return provider switch
+            return Statement(provider switch
             {
                 DatabaseProvider.SqlServer =>
                     $"UPDATE t SET {set.Replace("{alias}", "t.", StringComparison.Ordinal)} FROM {entries} AS t WITH (UPDLOCK, HOLDLOCK) " +
                     $"WHERE t.{C(nameof(InboxEntry.Consumer))} = {{0}} AND t.{C(nameof(InboxEntry.MessageKey))} = {{1}} AND ({claimable.Replace("{alias}", "t.", StringComparison.Ordinal)});\n" +
                     $"IF @@ROWCOUNT = 0 INSERT INTO {entries} ({insertColumns}) SELECT {values} " +
-                    $"WHERE NOT EXISTS (SELECT 1 FROM {entries} WITH (UPDLOCK, HOLDLOCK) WHERE {key});\n{ReadClaim};",
+                    $"WHERE NOT EXISTS (SELECT 1 FROM {entries} WITH (UPDLOCK, HOLDLOCK) WHERE {key});\n{readClaim};",
                 // One statement: it returns the row only when this delivery claimed it (inserted or took it over).
                 _ =>
                     $"INSERT INTO {entries} AS t ({insertColumns}) VALUES ({values}) " +
                     $"ON CONFLICT ({C(nameof(InboxEntry.Consumer))}, {C(nameof(InboxEntry.MessageKey))}) DO UPDATE SET {set.Replace("{alias}", "t.", StringComparison.Ordinal)} " +
                     $"WHERE {claimable.Replace("{alias}", "t.", StringComparison.Ordinal)} RETURNING {claimColumns}",
-            };
+            }, e.Mapping(nameof(InboxEntry.OperationId)), claimTokenType);
         }
 
         ClaimReadsBack = provider == DatabaseProvider.SqlServer;
@@ -72,25 +87,26 @@ internal sealed class InboxEntrySql
         ClaimTransactional = Claim(status: 2, lease: "NULL");
         ClaimLeased = Claim(status: 1, lease: "{7}");
 
-        SetResult = $"UPDATE {entries} SET {C(nameof(InboxEntry.Result))} = {{2}}, {C(nameof(InboxEntry.UpdatedAt))} = {{3}} WHERE {key}";
+        var setResult = $"UPDATE {entries} SET {C(nameof(InboxEntry.Result))} = {{2}}, {C(nameof(InboxEntry.UpdatedAt))} = {{3}} WHERE {key}";
 
-        CompleteLeased =
+        var completeLeased =
             $"UPDATE {entries} SET {C(nameof(InboxEntry.Status))} = 2, {C(nameof(InboxEntry.Result))} = {{2}}, " +
             $"{C(nameof(InboxEntry.LeaseExpiresAt))} = NULL, {C(nameof(InboxEntry.UpdatedAt))} = {{3}} " +
             $"WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{4}} AND {C(nameof(InboxEntry.Status))} = 1";
 
-        ReleaseAttempt =
+        ReleaseAttempt = Statement(
             $"UPDATE {entries} SET {C(nameof(InboxEntry.Status))} = 3, {C(nameof(InboxEntry.LeaseExpiresAt))} = NULL, {C(nameof(InboxEntry.UpdatedAt))} = {{2}} " +
-            $"WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{3}} AND {C(nameof(InboxEntry.Status))} = 1";
+            $"WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{3}} AND {C(nameof(InboxEntry.Status))} = 1",
+            null, claimTokenType);
 
         // A failure ends this delivery's own claim only ({5} its claim token), never a lease another delivery took over.
-        ReleaseFailed =
+        var releaseFailed =
             $"UPDATE {entries} SET {C(nameof(InboxEntry.Status))} = 3, {C(nameof(InboxEntry.LeaseExpiresAt))} = NULL, " +
             $"{C(nameof(InboxEntry.ErrorCode))} = {{2}}, {C(nameof(InboxEntry.ErrorMessage))} = {{3}}, {C(nameof(InboxEntry.UpdatedAt))} = {{4}} " +
             $"WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{5}} AND {C(nameof(InboxEntry.Status))} IN (1, 3)";
 
         // A delivery that held no lease (transactional attempts leave no entry) only adds its error to a failed entry.
-        RecordFailed =
+        var recordFailed =
             $"UPDATE {entries} SET {C(nameof(InboxEntry.ErrorCode))} = {{2}}, {C(nameof(InboxEntry.ErrorMessage))} = {{3}}, " +
             $"{C(nameof(InboxEntry.UpdatedAt))} = {{4}} WHERE {key} AND {C(nameof(InboxEntry.Status))} = 3";
 
@@ -100,18 +116,24 @@ internal sealed class InboxEntrySql
             $"{o[nameof(InboxOperation.ErrorCode)]} = NULL, {o[nameof(InboxOperation.ErrorMessage)]} = NULL, {o[nameof(InboxOperation.UpdatedAt)]} = {now} " +
             $"WHERE {opId} = {id} AND {opStatus} <> 2";
 
-        SucceedOperation = Succeed("{0}", "{1}", "{2}");
+        var succeedOperation = Succeed("{0}", "{1}", "{2}");
 
         // The operation is completed only if this delivery still held the lease, which the first statement proves.
-        CompleteLeasedAndSucceedOperation =
-            CompleteLeased + ";\n" + Succeed("{5}", "{2}", "{3}") +
+        var completeLeasedAndSucceedOperation =
+            completeLeased + ";\n" + Succeed("{5}", "{2}", "{3}") +
             $" AND EXISTS (SELECT 1 FROM {entries} WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{4}} AND {C(nameof(InboxEntry.Status))} = 2);";
-        SetResultAndSucceedOperation = SetResult + ";\n" + Succeed("{4}", "{2}", "{3}") + ";";
+        var setResultAndSucceedOperation = setResult + ";\n" + Succeed("{4}", "{2}", "{3}") + ";";
+        SetResult = Statement(setResult, resultType);
+        CompleteLeased = Statement(completeLeased, resultType, null, claimTokenType);
+        CompleteLeasedAndSucceedOperation = Statement(completeLeasedAndSucceedOperation, resultType, null, claimTokenType, operationIdType);
+        SetResultAndSucceedOperation = Statement(setResultAndSucceedOperation, resultType, null, operationIdType);
+        SucceedOperation = OperationStatement(succeedOperation, o.Mapping(nameof(InboxOperation.Result)));
 
         // {0} consumer, {1} message key, {2} operation id, {3} now: the result of the consumer's succeeded entry.
         var succeededEntry = $"FROM {entries} WHERE {key} AND {C(nameof(InboxEntry.Status))} = 2";
-        SucceedOperationFromEntry =
-            Succeed("{2}", $"(SELECT {C(nameof(InboxEntry.Result))} {succeededEntry})", "{3}") + $" AND EXISTS (SELECT 1 {succeededEntry})";
+        SucceedOperationFromEntry = Statement(
+            Succeed("{2}", $"(SELECT {C(nameof(InboxEntry.Result))} {succeededEntry})", "{3}") + $" AND EXISTS (SELECT 1 {succeededEntry})",
+            operationIdType);
 
         // The one-batch save's own statements on PostgreSQL, where they join the consumer's inserts in one batch.
         if (provider == DatabaseProvider.PostgreSql)
@@ -119,14 +141,14 @@ internal sealed class InboxEntrySql
             InsertSucceededBatched = RawSql.Positional(
                 $"INSERT INTO {entries} ({insertColumns}, {C(nameof(InboxEntry.Result))}) " +
                 "VALUES ({0}, {1}, 2, {2}, {3}, 1, 0, NULL, {4}, {4}, {5}, {6})");
-            SucceedOperationBatched = RawSql.Positional(SucceedOperation);
+            SucceedOperationBatched = RawSql.Positional(succeedOperation);
         }
 
         // {0} operation id, {1} now, {2} when the relay should republish it if the consumer goes away meanwhile.
         string Start(string id, string now, string relayAt) =>
             $"UPDATE {operations} SET {opStatus} = 1, {o[nameof(InboxOperation.UpdatedAt)]} = {now}, {o[nameof(InboxOperation.RelayAt)]} = {relayAt} " +
             $"WHERE {opId} = {id} AND {opStatus} IN (0, 3)";
-        StartOperation = Start("{0}", "{1}", "{2}");
+        StartOperation = OperationStatement(Start("{0}", "{1}", "{2}"));
 
         // PostgreSQL runs every data-modifying CTE once, so the operation starts in the claim's round trip, and only
         // when the claim returned this delivery's row.
@@ -140,20 +162,24 @@ internal sealed class InboxEntrySql
             $"{o[nameof(InboxOperation.ErrorMessage)]} = {message}, {o[nameof(InboxOperation.UpdatedAt)]} = {now} " +
             $"WHERE {opId} = {id} AND {opStatus} IN (0, 1)";
         // The operation fails only when this delivery's release held ({6} operation id)...
-        ReleaseFailedAndFailOperation =
-            ReleaseFailed + ";\n" + Fail("{6}", "{2}", "{3}", "{4}") +
+        var releaseFailedAndFailOperation =
+            releaseFailed + ";\n" + Fail("{6}", "{2}", "{3}", "{4}") +
             $" AND EXISTS (SELECT 1 FROM {entries} WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{5}} AND {C(nameof(InboxEntry.Status))} = 3);";
 
         // ...or, for a delivery that held none ({5} operation id), when no other delivery succeeded or holds a live lease.
-        RecordFailedAndFailOperation =
-            RecordFailed + ";\n" + Fail("{5}", "{2}", "{3}", "{4}") +
+        var recordFailedAndFailOperation =
+            recordFailed + ";\n" + Fail("{5}", "{2}", "{3}", "{4}") +
             $" AND NOT EXISTS (SELECT 1 FROM {entries} WHERE {key} AND ({C(nameof(InboxEntry.Status))} = 2 OR " +
             $"({C(nameof(InboxEntry.Status))} = 1 AND {C(nameof(InboxEntry.LeaseExpiresAt))} > {{4}})));";
+        ReleaseFailed = Statement(releaseFailed, errorCodeType, errorMessageType, null, claimTokenType);
+        ReleaseFailedAndFailOperation = Statement(releaseFailedAndFailOperation, errorCodeType, errorMessageType, null, claimTokenType, operationIdType);
+        RecordFailed = Statement(recordFailed, errorCodeType, errorMessageType);
+        RecordFailedAndFailOperation = Statement(recordFailedAndFailOperation, errorCodeType, errorMessageType, null, operationIdType);
 
         var consumer = C(nameof(InboxEntry.Consumer));
         var messageKey = C(nameof(InboxEntry.MessageKey));
         var expiresAt = C(nameof(InboxEntry.ExpiresAt));
-        DeleteExpired = provider switch
+        DeleteExpired = SqlServerStatements.For(provider, provider switch
         {
             DatabaseProvider.PostgreSql =>
                 $"DELETE FROM {entries} WHERE ({consumer}, {messageKey}) IN (SELECT {consumer}, {messageKey} FROM {entries} " +
@@ -162,7 +188,7 @@ internal sealed class InboxEntrySql
                 $"DELETE TOP ({{1}}) FROM {entries} WITH (ROWLOCK, READPAST) WHERE {expiresAt} <= {{0}}",
             _ =>
                 $"DELETE FROM {entries} WHERE rowid IN (SELECT rowid FROM {entries} WHERE {expiresAt} <= {{0}} LIMIT {{1}})",
-        };
+        });
     }
 
     /// <summary>

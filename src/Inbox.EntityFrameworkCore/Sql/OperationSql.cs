@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Inbox.EntityFrameworkCore.Model;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Inbox.EntityFrameworkCore.Sql;
 
@@ -39,9 +40,20 @@ internal sealed class OperationSql
         }.Select(p => t[p]));
         var selectExisting = $"SELECT {acceptColumns} FROM {table} WHERE {key}";
 
-        Insert = $"INSERT INTO {table} ({insertColumns}) VALUES ({insertValues})";
+        // The string columns of the acceptance's parameters, by position, for SQL Server (see SqlServerStatements).
+        var idMapping = t.Mapping(nameof(InboxOperation.Id));
+        RelationalTypeMapping?[] accepted =
+        [
+            idMapping, t.Mapping(nameof(InboxOperation.TenantId)), t.Mapping(nameof(InboxOperation.Endpoint)),
+            t.Mapping(nameof(InboxOperation.IdempotencyKey)), null, t.Mapping(nameof(InboxOperation.RequestId)), null,
+            t.Mapping(nameof(InboxOperation.ResponseHeaders)), null, t.Mapping(nameof(InboxOperation.MessageType)),
+            null, null, null, null, idMapping,
+        ];
+        string Statement(string sql, params RelationalTypeMapping?[] parameterColumns) => SqlServerStatements.For(provider, sql, parameterColumns);
 
-        InsertOrSelect = provider switch
+        Insert = Statement($"INSERT INTO {table} ({insertColumns}) VALUES ({insertValues})", accepted);
+
+        InsertOrSelect = Statement(provider switch
         {
             // One statement: the insert's own row when it inserted, else the live row it conflicted with. A row
             // committed by a concurrent acceptance after the statement began is in neither: then no row comes
@@ -57,11 +69,11 @@ internal sealed class OperationSql
             _ =>
                 $"INSERT INTO {table} ({insertColumns}) VALUES ({insertValues}) " +
                 $"ON CONFLICT ({t[nameof(InboxOperation.TenantId)]}, {t[nameof(InboxOperation.Endpoint)]}, {t[nameof(InboxOperation.IdempotencyKey)]}) DO NOTHING;\n{selectExisting};",
-        };
+        }, accepted);
 
-        SelectExisting = selectExisting;
+        SelectExisting = Statement(selectExisting, accepted);
 
-        ReplaceExpired =
+        ReplaceExpired = Statement(
             $"UPDATE {table} SET {t[nameof(InboxOperation.Id)]} = {{0}}, {t[nameof(InboxOperation.Fingerprint)]} = {{4}}, " +
             $"{t[nameof(InboxOperation.Status)]} = 0, {t[nameof(InboxOperation.RequestId)]} = {{5}}, " +
             $"{t[nameof(InboxOperation.ResponseStatus)]} = {{6}}, {t[nameof(InboxOperation.ResponseHeaders)]} = {{7}}, " +
@@ -71,13 +83,15 @@ internal sealed class OperationSql
             $"{t[nameof(InboxOperation.CreatedAt)]} = {{11}}, {t[nameof(InboxOperation.UpdatedAt)]} = {{11}}, " +
             $"{t[nameof(InboxOperation.ExpiresAt)]} = {{12}}, {t[nameof(InboxOperation.RelayAt)]} = {{13}}, " +
             $"{t[nameof(InboxOperation.RelayAttempts)]} = 0 " +
-            $"WHERE {key} AND {t[nameof(InboxOperation.Id)]} = {{14}} AND {t[nameof(InboxOperation.ExpiresAt)]} <= {{11}}";
+            $"WHERE {key} AND {t[nameof(InboxOperation.Id)]} = {{14}} AND {t[nameof(InboxOperation.ExpiresAt)]} <= {{11}}",
+            accepted);
 
-        Find =
+        Find = Statement(
             $"SELECT {t[nameof(InboxOperation.Id)]}, {t[nameof(InboxOperation.Status)]}, {t[nameof(InboxOperation.CreatedAt)]}, " +
             $"{t[nameof(InboxOperation.UpdatedAt)]}, {t[nameof(InboxOperation.Result)]}, {t[nameof(InboxOperation.ErrorCode)]}, " +
             $"{t[nameof(InboxOperation.ErrorMessage)]} FROM {table} " +
-            $"WHERE {t[nameof(InboxOperation.Id)]} = {{0}} AND {t[nameof(InboxOperation.TenantId)]} = {{1}} AND {t[nameof(InboxOperation.ExpiresAt)]} > {{2}}";
+            $"WHERE {t[nameof(InboxOperation.Id)]} = {{0}} AND {t[nameof(InboxOperation.TenantId)]} = {{1}} AND {t[nameof(InboxOperation.ExpiresAt)]} > {{2}}",
+            idMapping, t.Mapping(nameof(InboxOperation.TenantId)));
 
         var relayColumns = new[]
         {
@@ -103,7 +117,7 @@ internal sealed class OperationSql
             return $"{relayAt} = {next}, {relayAttempts} = {relayAttempts} + 1";
         }
 
-        _buildClaimDue = uncappedSteps => provider switch
+        _buildClaimDue = uncappedSteps => Statement(provider switch
         {
             DatabaseProvider.PostgreSql =>
                 $"UPDATE {table} SET {Backoff(uncappedSteps)} WHERE {id} IN (SELECT {id} FROM {table} WHERE {due} " +
@@ -114,10 +128,10 @@ internal sealed class OperationSql
             _ =>
                 $"UPDATE {table} SET {Backoff(uncappedSteps)} WHERE {id} IN (SELECT {id} FROM {table} WHERE {due} " +
                 $"ORDER BY {relayAt} LIMIT {{1}}) RETURNING {string.Join(", ", relayColumns)}",
-        };
+        });
 
         // Deletes: {0} now, {1} batch size.
-        DeleteExpired = provider switch
+        DeleteExpired = Statement(provider switch
         {
             DatabaseProvider.PostgreSql =>
                 $"DELETE FROM {table} WHERE {id} IN (SELECT {id} FROM {table} WHERE {expiresAt} <= {{0}} LIMIT {{1}} FOR UPDATE SKIP LOCKED)",
@@ -125,7 +139,7 @@ internal sealed class OperationSql
                 $"DELETE TOP ({{1}}) FROM {table} WITH (ROWLOCK, READPAST) WHERE {expiresAt} <= {{0}}",
             _ =>
                 $"DELETE FROM {table} WHERE {id} IN (SELECT {id} FROM {table} WHERE {expiresAt} <= {{0}} LIMIT {{1}})",
-        };
+        });
     }
 
     public DatabaseProvider Provider { get; }

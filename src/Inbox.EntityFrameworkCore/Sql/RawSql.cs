@@ -17,6 +17,8 @@ namespace Inbox.EntityFrameworkCore.Sql;
 internal static partial class RawSql
 {
     private static readonly ConditionalWeakTable<string, string> Parameterized = [];
+    // Keyed by the statement's own string instance, as the SQL classes build each statement once per model.
+    private static readonly ConditionalWeakTable<string, RelationalTypeMapping?[]> ParameterColumns = [];
     // Keyed weakly by the connection string instance, so it neither grows with per-tenant strings nor keeps them.
     // CanPrepare runs on open connections, and an open NpgsqlConnection returns its pool's one instance (measured),
     // so this is one entry per pool; before opening, the instance is the caller's and would miss.
@@ -62,20 +64,11 @@ internal static partial class RawSql
 
     private static async Task<DbCommand> CreateAsync(DbContext db, DbConnection connection, string sql, object?[] parameters, CancellationToken cancellationToken)
     {
-        var command = connection.CreateCommand();
-        command.CommandText = Parameterized.GetValue(sql, static text => Placeholder().Replace(text, "@p$1"));
+        var command = CreateCommand(connection, sql, parameters);
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         if (db.Database.GetCommandTimeout() is { } timeout)
         {
             command.CommandTimeout = timeout;
-        }
-
-        for (var i = 0; i < parameters.Length; i++)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "p" + i;
-            Bind(parameter, parameters[i]);
-            command.Parameters.Add(parameter);
         }
 
         if (CanPrepare(connection))
@@ -92,6 +85,43 @@ internal static partial class RawSql
         }
 
         return command;
+    }
+
+    /// <summary>The command for <paramref name="sql"/> with its parameters bound, neither enlisted nor prepared.</summary>
+    internal static DbCommand CreateCommand(DbConnection connection, string sql, object?[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = Parameterized.GetValue(sql, static text => Placeholder().Replace(text, "@p$1"));
+        ParameterColumns.TryGetValue(sql, out var columns);
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            command.Parameters.Add(CreateParameter(command, "p" + i, parameters[i], columns is not null && i < columns.Length ? columns[i] : null));
+        }
+
+        return command;
+    }
+
+    /// <summary>
+    /// Declares the columns <paramref name="sql"/>'s string placeholders go to, by position (<see langword="null"/> for
+    /// the others): their values are then bound with those columns' type mappings, as EF Core binds them.
+    /// </summary>
+    public static string WithParameterColumns(string sql, params RelationalTypeMapping?[] columns)
+    {
+        ParameterColumns.AddOrUpdate(sql, columns);
+        return sql;
+    }
+
+    private static DbParameter CreateParameter(DbCommand command, string name, object? value, RelationalTypeMapping? column)
+    {
+        if (column is not null && value is null or string)
+        {
+            return column.CreateParameter(command, name, value, nullable: true);
+        }
+
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        Bind(parameter, value);
+        return parameter;
     }
 
     /// <summary>

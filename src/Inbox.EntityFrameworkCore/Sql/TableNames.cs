@@ -9,16 +9,21 @@ namespace Inbox.EntityFrameworkCore.Sql;
 internal sealed class TableNames
 {
     private readonly Dictionary<string, string> _columns;
+    private readonly IEntityType _entityType;
 
-    private TableNames(string table, Dictionary<string, string> columns)
+    private TableNames(string table, Dictionary<string, string> columns, IEntityType entityType)
     {
         Table = table;
         _columns = columns;
+        _entityType = entityType;
     }
 
     public string Table { get; }
 
     public string this[string property] => _columns[property];
+
+    /// <summary>The model's type mapping of <paramref name="property"/>'s column, which its parameters take.</summary>
+    public RelationalTypeMapping Mapping(string property) => _entityType.FindProperty(property)!.GetRelationalTypeMapping();
 
     public static TableNames For<TEntity>(DbContext db)
     {
@@ -29,6 +34,6 @@ internal sealed class TableNames
         var store = StoreObjectIdentifier.Table(tableName, entityType.GetSchema());
         var columns = entityType.GetProperties().ToDictionary(
             p => p.Name, p => sql.DelimitIdentifier(p.GetColumnName(store)!), StringComparer.Ordinal);
-        return new TableNames(sql.DelimitIdentifier(tableName, entityType.GetSchema()), columns);
+        return new TableNames(sql.DelimitIdentifier(tableName, entityType.GetSchema()), columns, entityType);
     }
 }

@@ -197,6 +197,22 @@ public abstract class AcceptContractTests
     }
 
     [SkippableFact]
+    public async Task Keys_and_tenants_differing_only_by_case_are_other_operations()
+    {
+        await using var api = await StartAsync();
+        var first = await api.Client.SendAsync(Http.Post("/claims", Http.ValidClaim, key: "Order-1", tenant: "Acme"));
+
+        var otherKey = await api.Client.SendAsync(Http.Post("/claims", Http.ValidClaim, key: "order-1", tenant: "Acme"));
+        var otherTenant = await api.Client.SendAsync(Http.Post("/claims", Http.ValidClaim, key: "Order-1", tenant: "acme"));
+
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted], new[] { otherKey.StatusCode, otherTenant.StatusCode });
+        Assert.Null(otherKey.Header("Idempotent-Replayed"));
+        Assert.Null(otherTenant.Header("Idempotent-Replayed"));
+        Assert.Equal(3, new[] { first, otherKey, otherTenant }.Select(r => r.Headers.Location).Distinct().Count());
+        Assert.Equal(3, (await api.OperationsAsync()).Count);
+    }
+
+    [SkippableFact]
     public async Task Request_without_a_key_is_processed_without_deduplication()
     {
         await using var api = await StartAsync();

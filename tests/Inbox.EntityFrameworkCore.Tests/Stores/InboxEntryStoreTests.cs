@@ -55,6 +55,50 @@ public abstract class InboxEntryStoreTests
     }
 
     [SkippableFact]
+    public async Task Message_keys_and_consumers_differing_only_by_case_are_other_entries()
+    {
+        await using var fixture = await StoreFixture.CreateAsync(Kind);
+        var first = Request(key: "msg:Order-1", lease: TimeSpan.FromMinutes(1));
+
+        var otherKey = await ClaimAsync(fixture, Request(key: "msg:order-1", lease: TimeSpan.FromMinutes(1)));
+        Assert.True((await ClaimAsync(fixture, first)).Claimed);
+        var otherConsumer = await ClaimAsync(fixture, first with { Consumer = Consumer.ToUpperInvariant(), ClaimToken = Guid.NewGuid().ToString("N") });
+
+        Assert.True(otherKey.Claimed);
+        Assert.True(otherConsumer.Claimed);
+        await using var db = fixture.CreateDbContext();
+        Assert.Equal(3, await db.Set<InboxEntry>().CountAsync());
+    }
+
+    /// <summary>
+    /// A session left with SET NOCOUNT ON and SET IMPLICIT_TRANSACTIONS ON: the leased claim commits on its own, and
+    /// the completion still sees that it held the lease (it reads the rows affected).
+    /// </summary>
+    [SkippableFact]
+    public async Task Leased_claim_and_completion_count_and_commit_whatever_the_session_options()
+    {
+        await using var fixture = await StoreFixture.CreateAsync(Kind);
+        var request = Request(lease: TimeSpan.FromMinutes(1));
+        await using var db = fixture.CreateDbContext();
+        await db.Database.OpenConnectionAsync();
+        if (Kind == DatabaseKind.SqlServer)
+        {
+            // No parameters: a plain batch, whose SET options stay with the session.
+            await db.Database.ExecuteSqlRawAsync("SET NOCOUNT ON; SET IMPLICIT_TRANSACTIONS ON;");
+        }
+
+        Assert.True((await InboxEntryStore.ClaimAsync(db, request, default)).Claimed);
+        await using (var other = fixture.CreateDbContext())
+        {
+            Assert.Equal(OperationStatus.Processing, (await other.Set<InboxEntry>().AsNoTracking().SingleAsync()).Status);
+        }
+
+        Assert.True(await InboxEntryStore.CompleteLeasedAsync(db, Consumer, request.MessageKey, request.ClaimToken, "{}", null, Now, default));
+        await using var check = fixture.CreateDbContext();
+        Assert.Equal(OperationStatus.Succeeded, (await check.Set<InboxEntry>().AsNoTracking().SingleAsync()).Status);
+    }
+
+    [SkippableFact]
     public async Task Rolled_back_claim_leaves_nothing()
     {
         await using var fixture = await StoreFixture.CreateAsync(Kind);

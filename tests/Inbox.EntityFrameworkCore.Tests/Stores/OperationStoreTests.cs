@@ -1,5 +1,6 @@
 using Inbox.Background;
 using Inbox.EntityFrameworkCore.Model;
+using Inbox.EntityFrameworkCore.Stores;
 using Inbox.EntityFrameworkCore.Tests.Support;
 using Inbox.Operations;
 using Inbox.Publishing;
@@ -38,6 +39,55 @@ public abstract class OperationStoreTests
         var row = await db.Set<InboxOperation>().SingleAsync();
         Assert.Equal(first.RelayAt(fixture.Options), row.RelayAt);
         Assert.Equal(first.ExpiresAt, row.ExpiresAt);
+    }
+
+    [SkippableFact]
+    public async Task Keys_and_tenants_differing_only_by_case_are_other_operations_and_tenants()
+    {
+        await using var fixture = await CreateAsync();
+        var first = StoreFixture.NewOperation(key: "Order-1", tenant: "Acme");
+        var otherKey = StoreFixture.NewOperation(key: "order-1", tenant: "Acme", fingerprint: 2);
+        var otherTenant = StoreFixture.NewOperation(key: "Order-1", tenant: "acme", fingerprint: 3);
+
+        var outcomes = new List<AcceptOutcome>();
+        foreach (var operation in new[] { first, otherKey, otherTenant })
+        {
+            outcomes.Add(await fixture.WithStoreAsync(store => store.AcceptAsync(operation, Wait, default).AsTask()));
+        }
+
+        Assert.All(outcomes, outcome => Assert.Equal(AcceptOutcomeKind.Created, outcome.Kind));
+        Assert.Null(await fixture.WithStoreAsync(store => store.FindAsync("acme", first.Id, StoreFixture.Start, default).AsTask()));
+        Assert.NotNull(await fixture.WithStoreAsync(store => store.FindAsync("Acme", first.Id, StoreFixture.Start, default).AsTask()));
+        await using var db = fixture.CreateDbContext();
+        Assert.Equal(3, await db.Set<InboxOperation>().CountAsync());
+    }
+
+    /// <summary>
+    /// A session left with SET NOCOUNT ON and SET IMPLICIT_TRANSACTIONS ON (by an application's own raw SQL, or the
+    /// server's user options): the expired row is still replaced (its rows-affected count is read) and committed.
+    /// </summary>
+    [SkippableFact]
+    public async Task Replacing_an_expired_operation_counts_and_commits_whatever_the_session_options()
+    {
+        await using var fixture = await CreateAsync();
+        await fixture.WithStoreAsync(store => store.AcceptAsync(StoreFixture.NewOperation(), Wait, default).AsTask());
+        var renewed = StoreFixture.NewOperation(at: StoreFixture.Start.AddHours(25), fingerprint: 7);
+
+        await using (var db = fixture.CreateDbContext())
+        {
+            await db.Database.OpenConnectionAsync();
+            if (Kind == DatabaseKind.SqlServer)
+            {
+                // No parameters: a plain batch, whose SET options stay with the session.
+                await db.Database.ExecuteSqlRawAsync("SET NOCOUNT ON; SET IMPLICIT_TRANSACTIONS ON;");
+            }
+
+            var store = new EntityFrameworkOperationStore<StoreDbContext>(db, Microsoft.Extensions.Options.Options.Create(fixture.Options));
+            Assert.Equal(AcceptOutcomeKind.Created, (await store.AcceptAsync(renewed, Wait, default)).Kind);
+        }
+
+        await using var check = fixture.CreateDbContext();
+        Assert.Equal(renewed.Id, (await check.Set<InboxOperation>().SingleAsync()).Id);
     }
 
     [SkippableFact]

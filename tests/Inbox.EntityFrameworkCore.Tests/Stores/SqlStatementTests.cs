@@ -25,7 +25,7 @@ public sealed class SqlStatementTests
         Assert.Contains("WHERE NOT EXISTS (SELECT 1 FROM [inbox_operations] WITH (UPDLOCK, HOLDLOCK) WHERE [tenant_id] = {1} AND [endpoint] = {2} AND [idempotency_key] = {3})", sql.InsertOrSelect);
         Assert.Contains("UPDATE TOP ({1}) [inbox_operations] WITH (UPDLOCK, READPAST, ROWLOCK)", sql.ClaimDue(2));
         Assert.Contains("OUTPUT inserted.[id]", sql.ClaimDue(2));
-        Assert.StartsWith("DELETE TOP ({1}) FROM [inbox_operations] WITH (ROWLOCK, READPAST)", sql.DeleteExpired);
+        Assert.StartsWith(SqlServerStatements.SessionOptions + "DELETE TOP ({1}) FROM [inbox_operations] WITH (ROWLOCK, READPAST)", sql.DeleteExpired);
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class SqlStatementTests
         Assert.Contains("FROM [inbox_entries] AS t WITH (UPDLOCK, HOLDLOCK)", sql.ClaimLeased);
         Assert.Contains("IF @@ROWCOUNT = 0 INSERT INTO [inbox_entries]", sql.ClaimLeased);
         Assert.Contains("WHERE NOT EXISTS (SELECT 1 FROM [inbox_entries] WITH (UPDLOCK, HOLDLOCK)", sql.ClaimTransactional);
-        Assert.StartsWith("DELETE TOP ({1}) FROM [inbox_entries] WITH (ROWLOCK, READPAST)", sql.DeleteExpired);
+        Assert.StartsWith(SqlServerStatements.SessionOptions + "DELETE TOP ({1}) FROM [inbox_entries] WITH (ROWLOCK, READPAST)", sql.DeleteExpired);
     }
 
     [Fact]

@@ -27,13 +27,15 @@ namespace Inbox.Samples.Data.Migrations.SqlServer
                     b.Property<string>("Consumer")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)")
-                        .HasColumnName("consumer");
+                        .HasColumnName("consumer")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("MessageKey")
                         .HasMaxLength(100)
                         .IsUnicode(false)
                         .HasColumnType("varchar(100)")
-                        .HasColumnName("message_key");
+                        .HasColumnName("message_key")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<int>("Attempt")
                         .HasColumnType("int")
@@ -48,7 +50,8 @@ namespace Inbox.Samples.Data.Migrations.SqlServer
                         .HasMaxLength(32)
                         .IsUnicode(false)
                         .HasColumnType("varchar(32)")
-                        .HasColumnName("claim_token");
+                        .HasColumnName("claim_token")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset")
@@ -76,7 +79,8 @@ namespace Inbox.Samples.Data.Migrations.SqlServer
                         .HasMaxLength(40)
                         .IsUnicode(false)
                         .HasColumnType("varchar(40)")
-                        .HasColumnName("operation_id");
+                        .HasColumnName("operation_id")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("Result")
                         .HasColumnType("nvarchar(max)")
@@ -105,7 +109,8 @@ namespace Inbox.Samples.Data.Migrations.SqlServer
                         .HasMaxLength(40)
                         .IsUnicode(false)
                         .HasColumnType("varchar(40)")
-                        .HasColumnName("id");
+                        .HasColumnName("id")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset")
@@ -115,7 +120,8 @@ namespace Inbox.Samples.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(300)
                         .HasColumnType("nvarchar(300)")
-                        .HasColumnName("endpoint");
+                        .HasColumnName("endpoint")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("ErrorCode")
                         .HasMaxLength(100)
@@ -141,7 +147,8 @@ namespace Inbox.Samples.Data.Migrations.SqlServer
                         .HasMaxLength(255)
                         .IsUnicode(false)
                         .HasColumnType("varchar(255)")
-                        .HasColumnName("idempotency_key");
+                        .HasColumnName("idempotency_key")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<byte[]>("MessageBody")
                         .IsRequired()
@@ -198,7 +205,8 @@ namespace Inbox.Samples.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)")
-                        .HasColumnName("tenant_id");
+                        .HasColumnName("tenant_id")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("datetimeoffset")

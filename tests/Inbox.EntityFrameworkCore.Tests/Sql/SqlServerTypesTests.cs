@@ -1,0 +1,208 @@
+using System.Data;
+using System.Data.Common;
+using System.Text.RegularExpressions;
+using Inbox.EntityFrameworkCore.Model;
+using Inbox.EntityFrameworkCore.Sql;
+using Inbox.EntityFrameworkCore.Tests.Support;
+using Inbox.Keys;
+using Inbox.Operations;
+using Inbox.Testing;
+using Microsoft.Data.SqlClient;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace Inbox.EntityFrameworkCore.Tests.Sql;
+
+/// <summary>
+/// On SQL Server the key, id and tenant columns compare case-sensitively, as on PostgreSQL and SQLite, and every
+/// string parameter has its column's type, so no comparison converts the column (which turns seeks into scans).
+/// </summary>
+public sealed partial class SqlServerTypesTests
+{
+    private const string BinaryCollation = "Latin1_General_100_BIN2";
+
+    private static readonly (Type Entity, string Column)[] KeyColumns =
+    [
+        (typeof(InboxOperation), "id"), (typeof(InboxOperation), "tenant_id"), (typeof(InboxOperation), "endpoint"),
+        (typeof(InboxOperation), "idempotency_key"), (typeof(InboxEntry), "consumer"), (typeof(InboxEntry), "message_key"),
+        (typeof(InboxEntry), "operation_id"), (typeof(InboxEntry), "claim_token"),
+    ];
+
+    [Fact]
+    public void Sql_server_model_compares_key_id_and_tenant_columns_in_binary()
+    {
+        using var db = SqlServerContext();
+
+        foreach (var (entity, column) in KeyColumns)
+        {
+            Assert.True(BinaryCollation == Column(db, entity, column).GetCollation(), $"{column} has collation {Column(db, entity, column).GetCollation() ?? "(none)"}");
+        }
+
+        Assert.Null(Column(db, typeof(InboxOperation), "message_type").GetCollation());
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.PostgreSql)]
+    [InlineData(DatabaseKind.Sqlite)]
+    public void Other_providers_get_no_collation(DatabaseKind kind)
+    {
+        var options = new DbContextOptionsBuilder<StoreDbContext>();
+        _ = kind == DatabaseKind.PostgreSql ? options.UseNpgsql("Host=unused") : options.UseSqlite("Data Source=:memory:");
+        using var db = new StoreDbContext(options.Options);
+
+        var collated = DesignTimeModel(db).GetEntityTypes().SelectMany(t => t.GetProperties()).Where(p => p.GetCollation() is not null).Select(p => p.Name);
+        Assert.Empty(collated);
+    }
+
+    [Fact]
+    public void Collation_can_be_chosen_or_left_to_the_database()
+    {
+        using var utf8 = new Utf8CollationContext();
+        using var database = new DatabaseCollationContext();
+
+        Assert.Equal("Latin1_General_100_BIN2_UTF8", Column(utf8, typeof(InboxOperation), "idempotency_key").GetCollation());
+        Assert.Null(Column(database, typeof(InboxOperation), "idempotency_key").GetCollation());
+    }
+
+    [Fact]
+    public void Create_script_collates_the_key_columns()
+    {
+        using var db = SqlServerContext();
+        var script = db.Database.GenerateCreateScript();
+
+        foreach (var (_, column) in KeyColumns)
+        {
+            Assert.Matches($@"\[{column}\] n?varchar\(\d+\) COLLATE {BinaryCollation} ", script);
+        }
+
+        Assert.Empty(TransactSql.ParseErrors(script));
+    }
+
+    [Fact]
+    public void Accept_binds_each_string_as_its_column_type()
+    {
+        using var db = SqlServerContext();
+        using var command = CreateCommand(db, OperationSql.For(db).InsertOrSelect,
+            ["op_1", "org_a", "POST /claims", "key-1", new byte[32], "req_1", 202, "{}", Array.Empty<byte>(), "Message", Array.Empty<byte>(),
+                DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch]);
+
+        Assert.Equal((DbType.AnsiString, 40), Type(command, 0));
+        Assert.Equal((DbType.String, OperationScope.MaxTenantLength), Type(command, 1));
+        Assert.Equal((DbType.String, OperationScope.MaxEndpointLength), Type(command, 2));
+        Assert.Equal((DbType.AnsiString, IdempotencyKey.MaxLength), Type(command, 3));
+        Assert.Equal((DbType.AnsiString, 40), Type(command, 5));
+        Assert.Equal((DbType.String, 4000), Type(command, 7));
+        Assert.Equal((DbType.String, 500), Type(command, 9));
+    }
+
+    [Fact]
+    public void Null_strings_are_bound_as_their_column_type()
+    {
+        using var db = SqlServerContext();
+        using var command = CreateCommand(db, InboxEntrySql.For(db).SucceedOperation, ["op_1", null, DateTimeOffset.UnixEpoch]);
+
+        Assert.Equal((DbType.AnsiString, 40), Type(command, 0));
+        Assert.Equal((DbType.String, 4000), Type(command, 1));
+        Assert.Equal(DBNull.Value, command.Parameters[1].Value);
+    }
+
+    /// <summary>
+    /// Every placeholder a statement compares with, or assigns to, a string column: bound as that column's type,
+    /// whichever table the column is in.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SqlServerStatementTests.Statements), MemberType = typeof(SqlServerStatementTests))]
+    public void Every_string_parameter_has_its_column_type(string name, string _)
+    {
+        using var db = SqlServerContext();
+        var statement = StatementNamed(db, name);
+        var strings = db.Model.GetEntityTypes().Where(t => t.ClrType == typeof(InboxEntry) || t.ClrType == typeof(InboxOperation))
+            .SelectMany(t => t.GetProperties()).Where(p => p.ClrType == typeof(string))
+            .GroupBy(p => p.GetColumnName()).ToDictionary(g => g.Key, g => g.Select(Expected).Distinct().Single());
+        var placeholders = Placeholder().Matches(statement).Select(m => int.Parse(m.Groups[1].Value)).ToList();
+        var values = Enumerable.Range(0, placeholders.Count == 0 ? 0 : placeholders.Max() + 1).Select(_ => (object?)"text").ToArray();
+        using var command = CreateCommand(db, statement, values);
+
+        var compared = Compared().Matches(statement).Where(m => strings.ContainsKey(m.Groups["column"].Value)).ToList();
+        Assert.True(compared.Count > 0 || !statement.Contains("= {0}", StringComparison.Ordinal) || name.Contains("Delete") || name.Contains("ClaimDue"),
+            $"{name}: no string comparisons found");
+        foreach (var match in compared)
+        {
+            var position = int.Parse(match.Groups["position"].Value);
+            Assert.True(strings[match.Groups["column"].Value] == Type(command, position),
+                $"{name}: {{{position}}} goes to {match.Groups["column"].Value} {strings[match.Groups["column"].Value]}, bound as {Type(command, position)}");
+        }
+    }
+
+    /// <summary>
+    /// SqlClient answers -1 rows under SET NOCOUNT ON, and SET IMPLICIT_TRANSACTIONS ON leaves an autocommitted
+    /// statement in a transaction nobody commits; each statement sets both for its own batch (parameterized batches run
+    /// through sp_executesql, which restores the session's settings after it).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SqlServerStatementTests.Statements), MemberType = typeof(SqlServerStatementTests))]
+    public void Every_statement_counts_rows_and_autocommits_whatever_the_session_sets(string name, string statement)
+    {
+        Assert.True(statement.StartsWith("SET IMPLICIT_TRANSACTIONS OFF;\nSET NOCOUNT OFF;\n", StringComparison.Ordinal), $"{name} does not: {statement}");
+        Assert.Matches(@"@p\d", statement);
+    }
+
+    /// <summary>How EF Core binds a short value for <paramref name="property"/>: a MAX column takes 4000 (or 8000) up to that length.</summary>
+    private static (DbType, int) Expected(IProperty property)
+    {
+        using var command = new SqlCommand();
+        var parameter = property.GetRelationalTypeMapping().CreateParameter(command, "p", "text", nullable: true);
+        return (parameter.DbType, parameter.Size);
+    }
+
+    private static (DbType, int) Type(DbCommand command, int position) =>
+        (command.Parameters[position].DbType, command.Parameters[position].Size);
+
+    private static DbCommand CreateCommand(DbContext db, string sql, object?[] values) =>
+        RawSql.CreateCommand(new SqlConnection("Server=unused"), sql, values);
+
+    private static IProperty Column(DbContext db, Type entity, string column) =>
+        DesignTimeModel(db).FindEntityType(entity)!.GetProperties().Single(p => p.GetColumnName() == column);
+
+    // Collations are migration metadata, kept only in the design-time model.
+    private static IModel DesignTimeModel(DbContext db) => db.GetService<IDesignTimeModel>().Model;
+
+    private static string StatementNamed(DbContext db, string name)
+    {
+        var operations = OperationSql.For(db);
+        if (Regex.Match(name, @"ClaimDue\((\d+)\)") is { Success: true } claimDue)
+        {
+            return operations.ClaimDue(int.Parse(claimDue.Groups[1].Value));
+        }
+
+        var (type, property) = (name.Split('.')[0], name.Split('.')[1]);
+        object sql = type == nameof(OperationSql) ? operations : InboxEntrySql.For(db);
+        return (string)sql.GetType().GetProperty(property)!.GetValue(sql)!;
+    }
+
+    private static StoreDbContext SqlServerContext() =>
+        new(new DbContextOptionsBuilder<StoreDbContext>().UseSqlServer("Server=unused;Database=unused").Options);
+
+    [GeneratedRegex(@"\{(\d+)\}")]
+    private static partial Regex Placeholder();
+
+    /// <summary>A column compared with or assigned a placeholder: <c>[column] = {n}</c>, <c>t.[column] &lt;= {n}</c>.</summary>
+    [GeneratedRegex(@"\[(?<column>\w+)\] (=|<=|<|>|>=|<>) \{(?<position>\d+)\}")]
+    private static partial Regex Compared();
+
+    private sealed class Utf8CollationContext : DbContext
+    {
+        protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) => optionsBuilder.UseSqlServer("Server=unused");
+
+        protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+            modelBuilder.AddInbox(o => o.SqlServerKeyCollation = "Latin1_General_100_BIN2_UTF8");
+    }
+
+    private sealed class DatabaseCollationContext : DbContext
+    {
+        protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) => optionsBuilder.UseSqlServer("Server=unused");
+
+        protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddInbox(o => o.SqlServerKeyCollation = null);
+    }
+}
