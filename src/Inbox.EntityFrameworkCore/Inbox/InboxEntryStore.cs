@@ -176,23 +176,42 @@ internal static class InboxEntryStore
 
     /// <summary>
     /// Records that retries are exhausted. The entry this delivery's lease held (<paramref name="heldClaimToken"/>) is
-    /// released as failed, so a redrive may run it; a delivery that held none adds the error to a failed entry. The
-    /// operation, unless it already succeeded, becomes failed with the error: only when that release held, or, for a
-    /// delivery that held no lease, when no other delivery's entry succeeded or holds a live lease.
+    /// released as failed, so a redrive may run it, and the operation fails only when that release held. A delivery
+    /// that held no lease (a transactional one, whose claims rolled back) claims the entry itself first, which waits
+    /// for a copy's uncommitted claim: when the entry succeeded or another lease is live it records nothing; otherwise
+    /// it fails the operation and leaves the entry as it found it, with the error on an entry that had failed before.
+    /// A succeeded operation never fails.
     /// </summary>
     public static async Task RecordFailureAsync(
         DbContext db, string consumer, string messageKey, string? heldClaimToken, string? failsOperationId, string errorCode, string errorMessage,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         var sql = InboxEntrySql.For(db);
-        var (statement, parameters) = (heldClaimToken, failsOperationId) switch
+        if (heldClaimToken is null && failsOperationId is not null)
         {
-            (null, null) => (sql.RecordFailed, new object?[] { consumer, messageKey, errorCode, errorMessage, now }),
-            (null, not null) => (sql.RecordFailedAndFailOperation, new object?[] { consumer, messageKey, errorCode, errorMessage, now, failsOperationId }),
-            (not null, null) => (sql.ReleaseFailed, new object?[] { consumer, messageKey, errorCode, errorMessage, now, heldClaimToken }),
-            _ => (sql.ReleaseFailedAndFailOperation, new object?[] { consumer, messageKey, errorCode, errorMessage, now, heldClaimToken, failsOperationId }),
-        };
+            await AtomicAsync(db, atomic: false, async cancel =>
+            {
+                var token = Guid.NewGuid().ToString("N");
+                var claim = await ClaimOnlyAsync(
+                    db, sql, sql.ClaimTransactional, [consumer, messageKey, failsOperationId, token, now, now, now, null], token, cancel).ConfigureAwait(false);
+                if (!claim.Claimed)
+                {
+                    return 0;
+                }
 
+                await (claim.Kind == ClaimKind.Fresh
+                    ? RawSql.ExecuteAsync(db, sql.DeleteClaim, [consumer, messageKey, token], cancel)
+                    : RawSql.ExecuteAsync(db, sql.FailClaim, [consumer, messageKey, errorCode, errorMessage, now, token], cancel)).ConfigureAwait(false);
+                return await RawSql.ExecuteAsync(db, sql.FailOperation, [failsOperationId, errorCode, errorMessage, now], cancel).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var (statement, parameters) = heldClaimToken is null
+            ? (sql.RecordFailed, new object?[] { consumer, messageKey, errorCode, errorMessage, now })
+            : failsOperationId is null
+                ? (sql.ReleaseFailed, new object?[] { consumer, messageKey, errorCode, errorMessage, now, heldClaimToken })
+                : (sql.ReleaseFailedAndFailOperation, new object?[] { consumer, messageKey, errorCode, errorMessage, now, heldClaimToken, failsOperationId });
         await AtomicAsync(
             db, atomic: failsOperationId is null || sql.CommandIsAtomic, cancel => RawSql.ExecuteAsync(db, statement, parameters, cancel), cancellationToken)
             .ConfigureAwait(false);

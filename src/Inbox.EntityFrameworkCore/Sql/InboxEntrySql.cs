@@ -166,15 +166,20 @@ internal sealed class InboxEntrySql
             releaseFailed + ";\n" + Fail("{6}", "{2}", "{3}", "{4}") +
             $" AND EXISTS (SELECT 1 FROM {entries} WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{5}} AND {C(nameof(InboxEntry.Status))} = 3);";
 
-        // ...or, for a delivery that held none ({5} operation id), when no other delivery succeeded or holds a live lease.
-        var recordFailedAndFailOperation =
-            recordFailed + ";\n" + Fail("{5}", "{2}", "{3}", "{4}") +
-            $" AND NOT EXISTS (SELECT 1 FROM {entries} WHERE {key} AND ({C(nameof(InboxEntry.Status))} = 2 OR " +
-            $"({C(nameof(InboxEntry.Status))} = 1 AND {C(nameof(InboxEntry.LeaseExpiresAt))} > {{4}})));";
+        // A delivery that held no lease fails the operation only after it has claimed the entry itself, which waits for
+        // a copy's uncommitted claim: {0} consumer, {1} message key, {2} the claim's token.
+        var deleteClaim = $"DELETE FROM {entries} WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{2}}";
+        var failClaim =
+            $"UPDATE {entries} SET {C(nameof(InboxEntry.Status))} = 3, {C(nameof(InboxEntry.LeaseExpiresAt))} = NULL, " +
+            $"{C(nameof(InboxEntry.Attempt))} = {C(nameof(InboxEntry.Attempt))} - 1, " +
+            $"{C(nameof(InboxEntry.ErrorCode))} = {{2}}, {C(nameof(InboxEntry.ErrorMessage))} = {{3}}, {C(nameof(InboxEntry.UpdatedAt))} = {{4}} " +
+            $"WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{5}}";
+        DeleteClaim = Statement(deleteClaim, claimTokenType);
+        FailClaim = Statement(failClaim, errorCodeType, errorMessageType, null, claimTokenType);
+        FailOperation = OperationStatement(Fail("{0}", "{1}", "{2}", "{3}"), o.Mapping(nameof(InboxOperation.ErrorCode)), o.Mapping(nameof(InboxOperation.ErrorMessage)));
         ReleaseFailed = Statement(releaseFailed, errorCodeType, errorMessageType, null, claimTokenType);
         ReleaseFailedAndFailOperation = Statement(releaseFailedAndFailOperation, errorCodeType, errorMessageType, null, claimTokenType, operationIdType);
         RecordFailed = Statement(recordFailed, errorCodeType, errorMessageType);
-        RecordFailedAndFailOperation = Statement(recordFailedAndFailOperation, errorCodeType, errorMessageType, null, operationIdType);
 
         var consumer = C(nameof(InboxEntry.Consumer));
         var messageKey = C(nameof(InboxEntry.MessageKey));
@@ -267,11 +272,17 @@ internal sealed class InboxEntrySql
     /// </summary>
     public string ReleaseFailedAndFailOperation { get; }
 
+    /// <summary>{0} consumer, {1} message key, {2} claim token. Removes an entry the failure record's own claim inserted.</summary>
+    public string DeleteClaim { get; }
+
     /// <summary>
-    /// <see cref="RecordFailed"/>, then the operation {5} fails with the same error unless it succeeded or another
-    /// delivery's entry succeeded or holds a live lease, in one round trip.
+    /// {0} consumer, {1} message key, {2} error code, {3} error message, {4} now, {5} claim token. Marks the entry the
+    /// failure record claimed failed again, without counting that claim as an attempt.
     /// </summary>
-    public string RecordFailedAndFailOperation { get; }
+    public string FailClaim { get; }
+
+    /// <summary>{0} operation id, {1} error code, {2} error message, {3} now. Fails the operation unless it succeeded.</summary>
+    public string FailOperation { get; }
 
     /// <summary>{0} now, {1} batch size.</summary>
     public string DeleteExpired { get; }

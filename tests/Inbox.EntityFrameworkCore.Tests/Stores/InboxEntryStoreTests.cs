@@ -298,6 +298,67 @@ public abstract class InboxEntryStoreTests
     }
 
     [SkippableFact]
+    public async Task Failure_record_of_a_transactional_delivery_waits_for_a_copy_whose_claim_is_not_yet_committed()
+    {
+        Skip.IfNot(Kind == DatabaseKind.PostgreSql, "The wait is observed through pg_stat_activity.");
+        await using var fixture = await StoreFixture.CreateAsync(Kind);
+        var operationId = await AcceptedOperationAsync(fixture);
+        await using var copy = fixture.CreateDbContext();
+        await using var transaction = await copy.Database.BeginTransactionAsync();
+        Assert.True((await InboxEntryStore.ClaimAsync(copy, Request(token: "copy") with { OperationId = operationId }, default)).Claimed);
+
+        // Another delivery of the same message ran out of retries (its own claims rolled back) while the copy still runs.
+        await using var failing = fixture.CreateDbContext();
+        var record = InboxEntryStore.RecordFailureAsync(
+            failing, Consumer, "op:1", null, operationId, "processing_failed", "Retries are exhausted.", Now.AddSeconds(1), default);
+        await Eventually.TrueAsync("the failure record to wait on the copy's claim, or to finish", async () =>
+            record.IsCompleted || await LockWaitsAsync(fixture) > 0);
+        Assert.False(record.IsCompleted, "the failure record did not wait for the copy's uncommitted claim");
+
+        await InboxEntryStore.CompleteTransactionalAsync(copy, Consumer, "op:1", "{\"n\":1}", operationId, Now.AddSeconds(2), default);
+        await transaction.CommitAsync();
+        await record;
+
+        await using var check = fixture.CreateDbContext();
+        var operation = await check.Set<InboxOperation>().AsNoTracking().SingleAsync();
+        Assert.Equal((OperationStatus.Succeeded, "{\"n\":1}"), (operation.Status, operation.Result));
+        var entry = await check.Set<InboxEntry>().AsNoTracking().SingleAsync();
+        Assert.Equal(("copy", OperationStatus.Succeeded), (entry.ClaimToken, entry.Status));
+    }
+
+    [SkippableFact]
+    public async Task Failure_record_of_a_transactional_delivery_fails_the_operation_and_keeps_only_an_earlier_failed_entry()
+    {
+        await using var fixture = await StoreFixture.CreateAsync(Kind);
+        var operationId = await AcceptedOperationAsync(fixture);
+
+        await using (var db = fixture.CreateDbContext())
+        {
+            await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:1", null, operationId, "processing_failed", "Retries are exhausted.", Now, default);
+            Assert.Empty(await db.Set<InboxEntry>().AsNoTracking().ToListAsync());
+            var failed = await db.Set<InboxOperation>().AsNoTracking().SingleAsync();
+            Assert.Equal((OperationStatus.Failed, "processing_failed"), (failed.Status, failed.ErrorCode));
+        }
+
+        // A redrive that failed again: the entry an earlier leased failure left keeps the newest error.
+        Assert.True((await ClaimAsync(fixture, Request(key: "op:2", token: "a", lease: TimeSpan.FromSeconds(30)))).Claimed);
+        await using (var db = fixture.CreateDbContext())
+        {
+            await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:2", "a", null, "first", "First failure.", Now.AddSeconds(1), default);
+            await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:2", null, operationId, "second", "Second failure.", Now.AddSeconds(2), default);
+            var entry = await db.Set<InboxEntry>().AsNoTracking().SingleAsync();
+            Assert.Equal((OperationStatus.Failed, "second", 1), (entry.Status, entry.ErrorCode, entry.Attempt));
+        }
+    }
+
+    private static async Task<int> LockWaitsAsync(StoreFixture fixture)
+    {
+        await using var db = fixture.CreateDbContext();
+        return await db.Database.SqlQueryRaw<int>(
+            "SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'").SingleAsync();
+    }
+
+    [SkippableFact]
     public async Task Operation_outcomes_follow_the_inbox_and_a_succeeded_operation_never_changes()
     {
         await using var fixture = await StoreFixture.CreateAsync(Kind);
