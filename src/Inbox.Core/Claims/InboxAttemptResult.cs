@@ -9,9 +9,6 @@ public readonly record struct InboxAttemptResult(InboxAttemptOutcome Outcome, Da
     /// <summary>The handler ran and its outcome is recorded.</summary>
     public static InboxAttemptResult Done { get; } = new(InboxAttemptOutcome.Done);
 
-    /// <summary>The message already ran.</summary>
-    public static InboxAttemptResult Duplicate { get; } = new(InboxAttemptOutcome.Duplicate);
-
     /// <summary>What a claim that did not hold means: a duplicate when the entry succeeded, else held by another delivery.</summary>
     public static InboxAttemptResult NotClaimed(InboxClaimResult claim) =>
         claim.Status == Operations.OperationStatus.Succeeded

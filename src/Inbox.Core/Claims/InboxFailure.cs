@@ -8,5 +8,17 @@ namespace Inbox.Claims;
 /// <param name="ErrorCode">The stable error code the status endpoint shows.</param>
 /// <param name="ErrorMessage">The error message the status endpoint shows.</param>
 /// <param name="Now">The recorder's clock.</param>
+/// <param name="TakeoverBefore">
+/// Leases that expired before this instant count as dead (the claimer's clock less its skew margin, as for a claim):
+/// a delivery that held no lease fails the operation only when no other delivery's entry succeeded or holds a lease
+/// alive by this measure.
+/// </param>
 public readonly record struct InboxFailure(
-    string Consumer, string MessageKey, string? HeldClaimToken, string? FailsOperationId, string ErrorCode, string ErrorMessage, DateTimeOffset Now);
+    string Consumer,
+    string MessageKey,
+    string? HeldClaimToken,
+    string? FailsOperationId,
+    string ErrorCode,
+    string ErrorMessage,
+    DateTimeOffset Now,
+    DateTimeOffset TakeoverBefore);

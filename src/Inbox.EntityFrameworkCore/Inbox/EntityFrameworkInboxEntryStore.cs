@@ -68,9 +68,7 @@ internal sealed class EntityFrameworkInboxEntryStore<TDbContext>(TDbContext db, 
     }
 
     public async ValueTask RecordFailureAsync(InboxFailure failure, CancellationToken cancellationToken) =>
-        await InboxEntryStore.RecordFailureAsync(
-            db, failure.Consumer, failure.MessageKey, failure.HeldClaimToken, failure.FailsOperationId, failure.ErrorCode, failure.ErrorMessage,
-            failure.Now, cancellationToken).ConfigureAwait(false);
+        await InboxEntryStore.RecordFailureAsync(db, failure, cancellationToken).ConfigureAwait(false);
 
     private Task<bool> CompleteAsync(LeasedOutcome outcome, CancellationToken cancellationToken) =>
         InboxEntryStore.CompleteLeasedAsync(

@@ -110,7 +110,8 @@ internal sealed class EntityFrameworkInboxUnitOfWork<TDbContext>(
                 await using var transactionLease = transaction.ConfigureAwait(false);
                 return await Savepoints.WithoutAsync(db, async () =>
                 {
-                    var claim = await InboxEntryStore.ClaimAsync(db, attempt.NewClaim(), token).ConfigureAwait(false);
+                    // A transactional claim starts no operation, so no relay time is moved.
+                    var claim = await InboxEntryStore.ClaimAsync(db, attempt.NewClaim(), relayDelay: TimeSpan.Zero, token).ConfigureAwait(false);
                     if (!claim.Claimed)
                     {
                         await transaction.RollbackAsync(token).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using Inbox.Background;
 using Inbox.Claims;
 using Inbox.EntityFrameworkCore.Sql;
 using Inbox.Operations;
@@ -14,15 +13,9 @@ internal static class InboxEntryStore
 {
     /// <summary>
     /// Claims the entry (insert, or take over a failed entry or an expired lease) and reads it back, in one round
-    /// trip; a leased claim that starts an operation does that in the same statement where the provider allows it.
-    /// </summary>
-    public static Task<InboxClaimResult> ClaimAsync(DbContext db, InboxClaimRequest request, CancellationToken cancellationToken) =>
-        ClaimAsync(db, request, InboxStoreDefaults.RelayDelay, cancellationToken);
-
-    /// <summary>
-    /// <see cref="ClaimAsync(DbContext, InboxClaimRequest, CancellationToken)"/>; a leased claim that starts its operation
-    /// moves the operation's relay time to <paramref name="relayDelay"/> after the lease, so the relay republishes it
-    /// only if the consumer goes away.
+    /// trip; a leased claim that starts an operation does that in the same statement where the provider allows it,
+    /// and moves the operation's relay time to <paramref name="relayDelay"/> after the lease, so the relay republishes
+    /// it only if the consumer goes away.
     /// </summary>
     public static async Task<InboxClaimResult> ClaimAsync(DbContext db, InboxClaimRequest request, TimeSpan relayDelay, CancellationToken cancellationToken)
     {
@@ -175,46 +168,49 @@ internal static class InboxEntryStore
         RawSql.ExecuteAsync(db, InboxEntrySql.For(db).ReleaseAttempt, [consumer, messageKey, now, claimToken], cancellationToken);
 
     /// <summary>
-    /// Records that retries are exhausted. The entry this delivery's lease held (<paramref name="heldClaimToken"/>) is
+    /// Records that retries are exhausted. The entry this delivery's lease held (<see cref="InboxFailure.HeldClaimToken"/>) is
     /// released as failed, so a redrive may run it, and the operation fails only when that release held. A delivery
     /// that held no lease (a transactional one, whose claims rolled back) claims the entry itself first, which waits
     /// for a copy's uncommitted claim: when the entry succeeded or another lease is live it records nothing; otherwise
     /// it fails the operation and leaves the entry as it found it, with the error on an entry that had failed before.
     /// A succeeded operation never fails.
     /// </summary>
-    public static async Task RecordFailureAsync(
-        DbContext db, string consumer, string messageKey, string? heldClaimToken, string? failsOperationId, string errorCode, string errorMessage,
-        DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task RecordFailureAsync(DbContext db, InboxFailure failure, CancellationToken cancellationToken)
     {
         var sql = InboxEntrySql.For(db);
-        if (heldClaimToken is null && failsOperationId is not null)
+        var (consumer, messageKey, heldClaimToken, failsOperationId, errorCode, errorMessage, now, takeoverBefore) = failure;
+        if (heldClaimToken is not null)
         {
-            await AtomicAsync(db, atomic: false, async cancel =>
-            {
-                var token = Guid.NewGuid().ToString("N");
-                var claim = await ClaimOnlyAsync(
-                    db, sql, sql.ClaimTransactional, [consumer, messageKey, failsOperationId, token, now, now, now, null], token, cancel).ConfigureAwait(false);
-                if (!claim.Claimed)
-                {
-                    return 0;
-                }
-
-                await (claim.Kind == ClaimKind.Fresh
-                    ? RawSql.ExecuteAsync(db, sql.DeleteClaim, [consumer, messageKey, token], cancel)
-                    : RawSql.ExecuteAsync(db, sql.FailClaim, [consumer, messageKey, errorCode, errorMessage, now, token], cancel)).ConfigureAwait(false);
-                return await RawSql.ExecuteAsync(db, sql.FailOperation, [failsOperationId, errorCode, errorMessage, now], cancel).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
+            var (statement, parameters) = failsOperationId is null
+                ? (sql.ReleaseFailed, new object?[] { consumer, messageKey, errorCode, errorMessage, now, heldClaimToken })
+                : (sql.ReleaseFailedAndFailOperation, new object?[] { consumer, messageKey, errorCode, errorMessage, now, heldClaimToken, failsOperationId });
+            await AtomicAsync(
+                db, atomic: failsOperationId is null || sql.CommandIsAtomic, cancel => RawSql.ExecuteAsync(db, statement, parameters, cancel), cancellationToken)
+                .ConfigureAwait(false);
             return;
         }
 
-        var (statement, parameters) = heldClaimToken is null
-            ? (sql.RecordFailed, new object?[] { consumer, messageKey, errorCode, errorMessage, now })
-            : failsOperationId is null
-                ? (sql.ReleaseFailed, new object?[] { consumer, messageKey, errorCode, errorMessage, now, heldClaimToken })
-                : (sql.ReleaseFailedAndFailOperation, new object?[] { consumer, messageKey, errorCode, errorMessage, now, heldClaimToken, failsOperationId });
-        await AtomicAsync(
-            db, atomic: failsOperationId is null || sql.CommandIsAtomic, cancel => RawSql.ExecuteAsync(db, statement, parameters, cancel), cancellationToken)
-            .ConfigureAwait(false);
+        if (failsOperationId is null)
+        {
+            // Held no lease and fails no operation: its attempts left nothing to record.
+            return;
+        }
+
+        await AtomicAsync(db, atomic: false, async cancel =>
+        {
+            var token = Guid.NewGuid().ToString("N");
+            var claim = await ClaimOnlyAsync(
+                db, sql, sql.ClaimTransactional, [consumer, messageKey, failsOperationId, token, now, now, takeoverBefore, null], token, cancel).ConfigureAwait(false);
+            if (!claim.Claimed)
+            {
+                return 0;
+            }
+
+            await (claim.Kind == ClaimKind.Fresh
+                ? RawSql.ExecuteAsync(db, sql.DeleteClaim, [consumer, messageKey, token], cancel)
+                : RawSql.ExecuteAsync(db, sql.FailClaim, [consumer, messageKey, errorCode, errorMessage, now, token], cancel)).ConfigureAwait(false);
+            return await RawSql.ExecuteAsync(db, sql.FailOperation, [failsOperationId, errorCode, errorMessage, now], cancel).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<InboxClaimResult?> ReadClaimAsync(

@@ -37,11 +37,12 @@ internal sealed class InboxEntrySql
         var opId = o[nameof(InboxOperation.Id)];
         var opStatus = o[nameof(InboxOperation.Status)];
 
-        // A sixth column, 1 when the entry's operation exists and has not succeeded (else NULL): a duplicate that finds
-        // the entry succeeded then completes it, with no extra round trip when all is well.
+        // A sixth column, 1 when the entry's operation exists and is still accepted or processing (else NULL): a
+        // duplicate that finds the entry succeeded then completes it, with no extra round trip when all is well. A
+        // failed operation is terminal and stays so until a redrive.
         var readClaim =
             $"SELECT {claimColumns}, (SELECT 1 FROM {operations} WHERE {operations}.{opId} = {entries}.{C(nameof(InboxEntry.OperationId))} " +
-            $"AND {operations}.{opStatus} <> 2) FROM {entries} WHERE {key}";
+            $"AND {operations}.{opStatus} IN (0, 1)) FROM {entries} WHERE {key}";
         ReadClaim = Statement(readClaim);
 
         var insertColumns = string.Join(", ", new[]
@@ -105,11 +106,6 @@ internal sealed class InboxEntrySql
             $"{C(nameof(InboxEntry.ErrorCode))} = {{2}}, {C(nameof(InboxEntry.ErrorMessage))} = {{3}}, {C(nameof(InboxEntry.UpdatedAt))} = {{4}} " +
             $"WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{5}} AND {C(nameof(InboxEntry.Status))} IN (1, 3)";
 
-        // A delivery that held no lease (transactional attempts leave no entry) only adds its error to a failed entry.
-        var recordFailed =
-            $"UPDATE {entries} SET {C(nameof(InboxEntry.ErrorCode))} = {{2}}, {C(nameof(InboxEntry.ErrorMessage))} = {{3}}, " +
-            $"{C(nameof(InboxEntry.UpdatedAt))} = {{4}} WHERE {key} AND {C(nameof(InboxEntry.Status))} = 3";
-
         // A succeeded operation never changes again.
         string Succeed(string id, string result, string now) =>
             $"UPDATE {operations} SET {opStatus} = 2, {o[nameof(InboxOperation.Result)]} = {result}, " +
@@ -132,7 +128,7 @@ internal sealed class InboxEntrySql
         // {0} consumer, {1} message key, {2} operation id, {3} now: the result of the consumer's succeeded entry.
         var succeededEntry = $"FROM {entries} WHERE {key} AND {C(nameof(InboxEntry.Status))} = 2";
         SucceedOperationFromEntry = Statement(
-            Succeed("{2}", $"(SELECT {C(nameof(InboxEntry.Result))} {succeededEntry})", "{3}") + $" AND EXISTS (SELECT 1 {succeededEntry})",
+            Succeed("{2}", $"(SELECT {C(nameof(InboxEntry.Result))} {succeededEntry})", "{3}") + $" AND {opStatus} IN (0, 1) AND EXISTS (SELECT 1 {succeededEntry})",
             operationIdType);
 
         // The one-batch save's own statements on PostgreSQL, where they join the consumer's inserts in one batch.
@@ -179,7 +175,6 @@ internal sealed class InboxEntrySql
         FailOperation = OperationStatement(Fail("{0}", "{1}", "{2}", "{3}"), o.Mapping(nameof(InboxOperation.ErrorCode)), o.Mapping(nameof(InboxOperation.ErrorMessage)));
         ReleaseFailed = Statement(releaseFailed, errorCodeType, errorMessageType, null, claimTokenType);
         ReleaseFailedAndFailOperation = Statement(releaseFailedAndFailOperation, errorCodeType, errorMessageType, null, claimTokenType, operationIdType);
-        RecordFailed = Statement(recordFailed, errorCodeType, errorMessageType);
 
         var consumer = C(nameof(InboxEntry.Consumer));
         var messageKey = C(nameof(InboxEntry.MessageKey));
@@ -239,13 +234,11 @@ internal sealed class InboxEntrySql
     /// </summary>
     public string ReleaseFailed { get; }
 
-    /// <summary>{0} consumer, {1} message key, {2} error code, {3} error message, {4} now. Records the error on a failed entry.</summary>
-    public string RecordFailed { get; }
 
     /// <summary>{0} operation id, {1} result, {2} now.</summary>
     public string SucceedOperation { get; }
 
-    /// <summary>{0} consumer, {1} message key, {2} operation id, {3} now. Completes the operation with the result of the consumer's succeeded entry, unless it succeeded.</summary>
+    /// <summary>{0} consumer, {1} message key, {2} operation id, {3} now. Completes an accepted or processing operation with the result of the consumer's succeeded entry.</summary>
     public string SucceedOperationFromEntry { get; }
 
     /// <summary><see cref="CompleteLeased"/> then, if it held, <see cref="SucceedOperation"/>, in one round trip: {5} operation id.</summary>

@@ -46,7 +46,7 @@ internal sealed class InboxConsumerConfigurationObserver(IRegistrationContext co
         }
 
         messageConfigurator.UseFilter(new InboxFaultFilter<TMessage>(
-            context.GetRequiredService<IServiceScopeFactory>(), settings, time, metrics, loggerFactory.CreateLogger<InboxFaultFilter<TMessage>>()));
+            context.GetRequiredService<IServiceScopeFactory>(), settings, options, time, metrics, loggerFactory.CreateLogger<InboxFaultFilter<TMessage>>()));
 
         var retry = new ConsumeContextRetryPipeSpecification<ConsumeContext<TMessage>, RetryConsumeContext<TMessage>>(
             static (consumeContext, policy, retryContext) => new RetryConsumeContext<TMessage>(consumeContext, policy, retryContext),

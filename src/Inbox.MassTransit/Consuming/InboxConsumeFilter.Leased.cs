@@ -21,9 +21,9 @@ internal sealed partial class InboxConsumeFilter<TMessage>
             return InboxAttemptResult.NotClaimed(claim);
         }
 
-        if (context.TryGetPayload<HeldClaim>(out var held))
+        if (context.TryGetPayload<HeldClaims>(out var held))
         {
-            held.Token = token;
+            held.Held(settings.Name, token);
         }
 
         if (claim.Kind == ClaimKind.Takeover)

@@ -15,6 +15,7 @@ namespace Inbox.MassTransit.Consuming;
 internal sealed class InboxFaultFilter<TMessage>(
     IServiceScopeFactory scopes,
     ConsumerInboxSettings settings,
+    IdempotentInboxOptions options,
     TimeProvider time,
     ConsumerMetrics metrics,
     ILogger logger) : IFilter<ConsumeContext<TMessage>>
@@ -26,14 +27,14 @@ internal sealed class InboxFaultFilter<TMessage>(
 
     public async Task Send(ConsumeContext<TMessage> context, IPipe<ConsumeContext<TMessage>> next)
     {
-        var held = context.GetOrAddPayload(static () => new HeldClaim());
+        var held = context.GetOrAddPayload(static () => new HeldClaims());
         try
         {
             await next.Send(context).ConfigureAwait(false);
         }
         catch (Exception exception) when (ShouldRecord(context, exception))
         {
-            await RecordAsync(context, held.Token, exception).ConfigureAwait(false);
+            await RecordAsync(context, held.TokenOf(settings.Name), exception).ConfigureAwait(false);
             throw;
         }
     }
@@ -54,11 +55,12 @@ internal sealed class InboxFaultFilter<TMessage>(
             : (ProcessingFailed, $"Processing failed and its retries are exhausted ({exception.GetType().Name}).");
         try
         {
+            var now = time.GetUtcNow();
             var scope = scopes.CreateAsyncScope();
             await using var scopeLease = scope.ConfigureAwait(false);
             var store = scope.ServiceProvider.GetRequiredService<IInboxEntryStore>();
             await store.RecordFailureAsync(
-                new InboxFailure(settings.Name, identity.MessageKey, heldToken, settings.OperationToComplete(identity), code, message, time.GetUtcNow()),
+                new InboxFailure(settings.Name, identity.MessageKey, heldToken, settings.OperationToComplete(identity), code, message, now, now - options.LeaseSkewMargin),
                 CancellationToken.None).ConfigureAwait(false);
             metrics.FailureRecorded(settings.Name);
             Log.FailureRecorded(logger, settings.Name, identity.MessageKey, code, exception);

@@ -26,7 +26,7 @@ public abstract class InboxEntryStoreTests
     private static async Task<InboxClaimResult> ClaimAsync(StoreFixture fixture, InboxClaimRequest request)
     {
         await using var db = fixture.CreateDbContext();
-        return await InboxEntryStore.ClaimAsync(db, request, default);
+        return await InboxEntryStore.ClaimAsync(db, request, InboxStoreDefaults.RelayDelay, default);
     }
 
     [SkippableFact]
@@ -36,7 +36,7 @@ public abstract class InboxEntryStoreTests
         await using (var db = fixture.CreateDbContext())
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
-            var claim = await InboxEntryStore.ClaimAsync(db, Request(), default);
+            var claim = await InboxEntryStore.ClaimAsync(db, Request(), InboxStoreDefaults.RelayDelay, default);
             Assert.True(claim.Claimed);
             Assert.Equal(OperationStatus.Succeeded, claim.Status);
             Assert.Equal(1, claim.Attempt);
@@ -87,7 +87,7 @@ public abstract class InboxEntryStoreTests
             await db.Database.ExecuteSqlRawAsync("SET NOCOUNT ON; SET IMPLICIT_TRANSACTIONS ON;");
         }
 
-        Assert.True((await InboxEntryStore.ClaimAsync(db, request, default)).Claimed);
+        Assert.True((await InboxEntryStore.ClaimAsync(db, request, InboxStoreDefaults.RelayDelay, default)).Claimed);
         await using (var other = fixture.CreateDbContext())
         {
             Assert.Equal(OperationStatus.Processing, (await other.Set<InboxEntry>().AsNoTracking().SingleAsync()).Status);
@@ -105,7 +105,7 @@ public abstract class InboxEntryStoreTests
         await using (var db = fixture.CreateDbContext())
         await using (var transaction = await db.Database.BeginTransactionAsync())
         {
-            Assert.True((await InboxEntryStore.ClaimAsync(db, Request(), default)).Claimed);
+            Assert.True((await InboxEntryStore.ClaimAsync(db, Request(), InboxStoreDefaults.RelayDelay, default)).Claimed);
             await transaction.RollbackAsync();
         }
 
@@ -122,7 +122,7 @@ public abstract class InboxEntryStoreTests
             await gate.Task;
             await using var db = fixture.CreateDbContext();
             await using var transaction = await db.Database.BeginTransactionAsync();
-            var claim = await InboxEntryStore.ClaimAsync(db, Request(), default);
+            var claim = await InboxEntryStore.ClaimAsync(db, Request(), InboxStoreDefaults.RelayDelay, default);
             if (claim.Claimed)
             {
                 await Task.Delay(50);
@@ -171,7 +171,7 @@ public abstract class InboxEntryStoreTests
         Assert.True((await ClaimAsync(fixture, Request(token: "a", lease: TimeSpan.FromSeconds(30)))).Claimed);
         await using (var db = fixture.CreateDbContext())
         {
-            await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:1", "a", null, "processing_failed", "Retries are exhausted.", Now.AddSeconds(1), default);
+            await InboxEntryStore.RecordFailureAsync(db, new InboxFailure(Consumer, "op:1", "a", null, "processing_failed", "Retries are exhausted.", Now.AddSeconds(1), Now.AddSeconds(1)), default);
         }
 
         var redrive = await ClaimAsync(fixture, Request(token: "b", at: Now.AddSeconds(2), lease: TimeSpan.FromSeconds(30)));
@@ -283,15 +283,15 @@ public abstract class InboxEntryStoreTests
         Assert.True((await ClaimAsync(fixture, Request(token: "second", at: Now.AddSeconds(31), lease: TimeSpan.FromSeconds(30)))).Claimed);
 
         await using var db = fixture.CreateDbContext();
-        await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:1", "first", operationId, "processing_failed", "Retries are exhausted.", Now.AddSeconds(32), default);
-        await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:1", null, operationId, "processing_failed", "Retries are exhausted.", Now.AddSeconds(32), default);
+        await InboxEntryStore.RecordFailureAsync(db, new InboxFailure(Consumer, "op:1", "first", operationId, "processing_failed", "Retries are exhausted.", Now.AddSeconds(32), Now.AddSeconds(32)), default);
+        await InboxEntryStore.RecordFailureAsync(db, new InboxFailure(Consumer, "op:1", null, operationId, "processing_failed", "Retries are exhausted.", Now.AddSeconds(32), Now.AddSeconds(32)), default);
 
         var entry = await db.Set<InboxEntry>().AsNoTracking().SingleAsync();
         Assert.Equal(("second", OperationStatus.Processing, Now.AddSeconds(61)), (entry.ClaimToken, entry.Status, entry.LeaseExpiresAt));
         Assert.Null(entry.ErrorCode);
         Assert.Equal(OperationStatus.Processing, (await db.Set<InboxOperation>().AsNoTracking().SingleAsync()).Status);
 
-        await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:1", "second", operationId, "processing_failed", "Retries are exhausted.", Now.AddSeconds(33), default);
+        await InboxEntryStore.RecordFailureAsync(db, new InboxFailure(Consumer, "op:1", "second", operationId, "processing_failed", "Retries are exhausted.", Now.AddSeconds(33), Now.AddSeconds(33)), default);
         var failed = await db.Set<InboxEntry>().AsNoTracking().SingleAsync();
         Assert.Equal((OperationStatus.Failed, "processing_failed"), (failed.Status, failed.ErrorCode));
         Assert.Equal(OperationStatus.Failed, (await db.Set<InboxOperation>().AsNoTracking().SingleAsync()).Status);
@@ -305,12 +305,11 @@ public abstract class InboxEntryStoreTests
         var operationId = await AcceptedOperationAsync(fixture);
         await using var copy = fixture.CreateDbContext();
         await using var transaction = await copy.Database.BeginTransactionAsync();
-        Assert.True((await InboxEntryStore.ClaimAsync(copy, Request(token: "copy") with { OperationId = operationId }, default)).Claimed);
+        Assert.True((await InboxEntryStore.ClaimAsync(copy, Request(token: "copy") with { OperationId = operationId }, InboxStoreDefaults.RelayDelay, default)).Claimed);
 
         // Another delivery of the same message ran out of retries (its own claims rolled back) while the copy still runs.
         await using var failing = fixture.CreateDbContext();
-        var record = InboxEntryStore.RecordFailureAsync(
-            failing, Consumer, "op:1", null, operationId, "processing_failed", "Retries are exhausted.", Now.AddSeconds(1), default);
+        var record = InboxEntryStore.RecordFailureAsync(failing, new InboxFailure(Consumer, "op:1", null, operationId, "processing_failed", "Retries are exhausted.", Now.AddSeconds(1), Now.AddSeconds(1)), default);
         await Eventually.TrueAsync("the failure record to wait on the copy's claim, or to finish", async () =>
             record.IsCompleted || await LockWaitsAsync(fixture) > 0);
         Assert.False(record.IsCompleted, "the failure record did not wait for the copy's uncommitted claim");
@@ -334,7 +333,7 @@ public abstract class InboxEntryStoreTests
 
         await using (var db = fixture.CreateDbContext())
         {
-            await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:1", null, operationId, "processing_failed", "Retries are exhausted.", Now, default);
+            await InboxEntryStore.RecordFailureAsync(db, new InboxFailure(Consumer, "op:1", null, operationId, "processing_failed", "Retries are exhausted.", Now, Now), default);
             Assert.Empty(await db.Set<InboxEntry>().AsNoTracking().ToListAsync());
             var failed = await db.Set<InboxOperation>().AsNoTracking().SingleAsync();
             Assert.Equal((OperationStatus.Failed, "processing_failed"), (failed.Status, failed.ErrorCode));
@@ -344,8 +343,8 @@ public abstract class InboxEntryStoreTests
         Assert.True((await ClaimAsync(fixture, Request(key: "op:2", token: "a", lease: TimeSpan.FromSeconds(30)))).Claimed);
         await using (var db = fixture.CreateDbContext())
         {
-            await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:2", "a", null, "first", "First failure.", Now.AddSeconds(1), default);
-            await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:2", null, operationId, "second", "Second failure.", Now.AddSeconds(2), default);
+            await InboxEntryStore.RecordFailureAsync(db, new InboxFailure(Consumer, "op:2", "a", null, "first", "First failure.", Now.AddSeconds(1), Now.AddSeconds(1)), default);
+            await InboxEntryStore.RecordFailureAsync(db, new InboxFailure(Consumer, "op:2", null, operationId, "second", "Second failure.", Now.AddSeconds(2), Now.AddSeconds(2)), default);
             var entry = await db.Set<InboxEntry>().AsNoTracking().SingleAsync();
             Assert.Equal((OperationStatus.Failed, "second", 1), (entry.Status, entry.ErrorCode, entry.Attempt));
         }
@@ -359,6 +358,32 @@ public abstract class InboxEntryStoreTests
     }
 
     [SkippableFact]
+    public async Task Repair_completes_an_unfinished_operation_from_the_succeeded_entry_and_never_a_failed_one()
+    {
+        await using var fixture = await StoreFixture.CreateAsync(Kind);
+        var operationId = await AcceptedOperationAsync(fixture);
+        await using var db = fixture.CreateDbContext();
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            Assert.True((await InboxEntryStore.ClaimAsync(db, Request(token: "a") with { OperationId = operationId }, InboxStoreDefaults.RelayDelay, default)).Claimed);
+            await InboxEntryStore.CompleteTransactionalAsync(db, Consumer, "op:1", "{\"n\":1}", null, Now, default);
+            await transaction.CommitAsync();
+        }
+
+        var unfinished = await InboxEntryStore.ReadClaimAsync(db, Consumer, "op:1", "b", default);
+        Assert.Equal((false, OperationStatus.Succeeded, true), (unfinished!.Value.Claimed, unfinished.Value.Status, unfinished.Value.OperationUnfinished));
+        Assert.Equal(1, await InboxEntryStore.SucceedOperationFromEntryAsync(db, Consumer, "op:1", operationId, Now.AddSeconds(1), default));
+        var repaired = await db.Set<InboxOperation>().AsNoTracking().SingleAsync();
+        Assert.Equal((OperationStatus.Succeeded, "{\"n\":1}"), (repaired.Status, repaired.Result));
+        Assert.False((await InboxEntryStore.ReadClaimAsync(db, Consumer, "op:1", "b", default))!.Value.OperationUnfinished);
+
+        await db.Set<InboxOperation>().ExecuteUpdateAsync(u => u.SetProperty(o => o.Status, OperationStatus.Failed));
+        Assert.False((await InboxEntryStore.ReadClaimAsync(db, Consumer, "op:1", "b", default))!.Value.OperationUnfinished);
+        Assert.Equal(0, await InboxEntryStore.SucceedOperationFromEntryAsync(db, Consumer, "op:1", operationId, Now.AddSeconds(2), default));
+        Assert.Equal(OperationStatus.Failed, (await db.Set<InboxOperation>().AsNoTracking().SingleAsync()).Status);
+    }
+
+    [SkippableFact]
     public async Task Operation_outcomes_follow_the_inbox_and_a_succeeded_operation_never_changes()
     {
         await using var fixture = await StoreFixture.CreateAsync(Kind);
@@ -367,14 +392,14 @@ public abstract class InboxEntryStoreTests
 
         await using var db = fixture.CreateDbContext();
         Assert.Equal(1, await InboxEntryStore.StartOperationAsync(db, operation.Id, Now.AddSeconds(1), Now.AddMinutes(5), default));
-        await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:x", null, operation.Id, "payer_rejected", "Rejected.", Now.AddSeconds(2), default);
+        await InboxEntryStore.RecordFailureAsync(db, new InboxFailure(Consumer, "op:x", null, operation.Id, "payer_rejected", "Rejected.", Now.AddSeconds(2), Now.AddSeconds(2)), default);
         var failed = await db.Set<InboxOperation>().AsNoTracking().SingleAsync();
         Assert.Equal(OperationStatus.Failed, failed.Status);
         Assert.Equal("payer_rejected", failed.ErrorCode);
 
         await InboxEntryStore.CompleteTransactionalAsync(db, Consumer, "op:x", "{\"claim_id\":\"c1\"}", operation.Id, Now.AddSeconds(3), default);
         await InboxEntryStore.CompleteTransactionalAsync(db, Consumer, "op:x", "{\"claim_id\":\"c2\"}", operation.Id, Now.AddSeconds(4), default);
-        await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:x", null, operation.Id, "late", "Late failure.", Now.AddSeconds(5), default);
+        await InboxEntryStore.RecordFailureAsync(db, new InboxFailure(Consumer, "op:x", null, operation.Id, "late", "Late failure.", Now.AddSeconds(5), Now.AddSeconds(5)), default);
         Assert.Equal(0, await InboxEntryStore.StartOperationAsync(db, operation.Id, Now.AddSeconds(6), Now.AddMinutes(5), default));
 
         var done = await db.Set<InboxOperation>().AsNoTracking().SingleAsync();
@@ -393,10 +418,10 @@ public abstract class InboxEntryStoreTests
             await using var db = fixture.CreateDbContext();
             var lease = i % 3 == 0 ? TimeSpan.FromSeconds(30) : (TimeSpan?)null;
             await using var transaction = await db.Database.BeginTransactionAsync();
-            await InboxEntryStore.ClaimAsync(db, Request(key: "op:" + i, lease: lease), default);
+            await InboxEntryStore.ClaimAsync(db, Request(key: "op:" + i, lease: lease), InboxStoreDefaults.RelayDelay, default);
             if (i % 3 == 1)
             {
-                await InboxEntryStore.RecordFailureAsync(db, Consumer, "op:" + i, null, null, "x", "y", Now, default);
+                await InboxEntryStore.RecordFailureAsync(db, new InboxFailure(Consumer, "op:" + i, null, null, "x", "y", Now, Now), default);
             }
 
             await transaction.CommitAsync();
@@ -404,7 +429,7 @@ public abstract class InboxEntryStoreTests
 
         await using (var db = fixture.CreateDbContext())
         {
-            await InboxEntryStore.ClaimAsync(db, Request(key: "op:live", at: Now.AddHours(30)), default);
+            await InboxEntryStore.ClaimAsync(db, Request(key: "op:live", at: Now.AddHours(30)), InboxStoreDefaults.RelayDelay, default);
         }
 
         var sweep = Now.AddHours(26);
@@ -429,7 +454,7 @@ public abstract class InboxEntryStoreTests
         for (var i = 0; i < 60; i++)
         {
             await using var db = fixture.CreateDbContext();
-            await InboxEntryStore.ClaimAsync(db, Request(key: "op:" + i), default);
+            await InboxEntryStore.ClaimAsync(db, Request(key: "op:" + i), InboxStoreDefaults.RelayDelay, default);
         }
 
         var sweep = Now.AddHours(26);

@@ -105,6 +105,32 @@ public sealed class MinimalStoreTests
     }
 
     [Fact]
+    public async Task Failure_record_carries_the_token_of_the_failing_consumers_own_last_claim()
+    {
+        var store = new MemoryInboxStore(RelayDelay);
+        var effects = new TestEffects { AlwaysThrow = true };
+        var publication = Publication(DateTimeOffset.UtcNow.AddHours(1));
+        store.Accept(publication, relayAt: DateTimeOffset.UtcNow.AddHours(1));
+        using var host = Build(store, effects);
+        await host.StartAsync();
+        try
+        {
+            await host.Services.GetRequiredService<IOperationPublisher>().PublishAsync(publication, default);
+
+            var failure = Assert.Single(await Eventually.ReturnsAsync("the failure record", () => Task.FromResult(store.Failures.ToArray()), f => f.Length > 0));
+            var entry = Assert.Single(store.Entries());
+            Assert.Equal((typeof(WebhookConsumer).FullName, entry.ClaimToken), (failure.Consumer, failure.HeldClaimToken));
+            Assert.True(failure.TakeoverBefore < failure.Now);
+            Assert.Equal((OperationStatus.Failed, 2), (entry.Status, entry.Attempt));
+            Assert.Equal(OperationStatus.Failed, store.FindOperation(publication.OperationId)!.Status);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
     public void Transactional_consumer_over_a_store_without_a_unit_of_work_fails_at_configuration()
     {
         using var host = Build(new MemoryInboxStore(RelayDelay), new TestEffects(), bus => bus.AddConsumer<NoteConsumer>());

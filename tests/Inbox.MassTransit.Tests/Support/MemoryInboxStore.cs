@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Inbox.Claims;
 using Inbox.Operations;
 using Inbox.Publishing;
@@ -182,7 +183,7 @@ public sealed class MemoryInboxStore(TimeSpan relayDelay) : IInboxEntryStore, IO
         lock (_lock)
         {
             if (!_entries.TryGetValue((consumer, messageKey), out var entry) || entry.Status != OperationStatus.Succeeded
-                || !_operations.TryGetValue(operationId, out var operation) || operation.Status == OperationStatus.Succeeded)
+                || !_operations.TryGetValue(operationId, out var operation) || operation.Status is not (OperationStatus.Accepted or OperationStatus.Processing))
             {
                 return ValueTask.FromResult(false);
             }
@@ -208,8 +209,12 @@ public sealed class MemoryInboxStore(TimeSpan relayDelay) : IInboxEntryStore, IO
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Every failure recorded, as the consume side reported it.</summary>
+    public ConcurrentQueue<InboxFailure> Failures { get; } = new();
+
     public ValueTask RecordFailureAsync(InboxFailure failure, CancellationToken cancellationToken)
     {
+        Failures.Enqueue(failure);
         lock (_lock)
         {
             _entries.TryGetValue((failure.Consumer, failure.MessageKey), out var entry);
@@ -227,7 +232,7 @@ public sealed class MemoryInboxStore(TimeSpan relayDelay) : IInboxEntryStore, IO
             else
             {
                 failsOperation = entry is null || entry.Status == OperationStatus.Failed
-                    || (entry.Status == OperationStatus.Processing && entry.LeaseExpiresAt <= failure.Now);
+                    || (entry.Status == OperationStatus.Processing && entry.LeaseExpiresAt <= failure.TakeoverBefore);
                 if (entry?.Status == OperationStatus.Failed)
                 {
                     entry.ErrorCode = failure.ErrorCode;
@@ -295,5 +300,6 @@ public sealed class MemoryInboxStore(TimeSpan relayDelay) : IInboxEntryStore, IO
 
     private InboxClaimResult View(Entry entry, bool claimed) =>
         new(claimed, entry.Status, entry.Attempt, entry.Kind, entry.LeaseExpiresAt,
-            OperationUnfinished: entry.OperationId is { } id && _operations.TryGetValue(id, out var operation) && operation.Status != OperationStatus.Succeeded);
+            OperationUnfinished: entry.OperationId is { } id && _operations.TryGetValue(id, out var operation)
+                && operation.Status is OperationStatus.Accepted or OperationStatus.Processing);
 }
