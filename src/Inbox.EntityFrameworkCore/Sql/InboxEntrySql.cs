@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using Inbox.Claims;
 using Inbox.EntityFrameworkCore.Model;
+using Inbox.Operations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -16,6 +18,15 @@ internal sealed class InboxEntrySql
         var entries = e.Table;
         var key = $"{e[nameof(InboxEntry.Consumer)]} = {{0}} AND {e[nameof(InboxEntry.MessageKey)]} = {{1}}";
         string C(string property) => e[property];
+
+        // Statuses and claim kinds as the enums number them, written into the SQL as constants.
+        var accepted = (int)OperationStatus.Accepted;
+        var processing = (int)OperationStatus.Processing;
+        var succeeded = (int)OperationStatus.Succeeded;
+        var failed = (int)OperationStatus.Failed;
+        var fresh = (int)ClaimKind.Fresh;
+        var redrive = (int)ClaimKind.Redrive;
+        var takeover = (int)ClaimKind.Takeover;
 
         // The string columns of each statement's parameters, by position, for SQL Server (see SqlServerStatements).
         var consumerType = e.Mapping(nameof(InboxEntry.Consumer));
@@ -42,7 +53,7 @@ internal sealed class InboxEntrySql
         // failed operation is terminal and stays so until a redrive.
         var readClaim =
             $"SELECT {claimColumns}, (SELECT 1 FROM {operations} WHERE {operations}.{opId} = {entries}.{C(nameof(InboxEntry.OperationId))} " +
-            $"AND {operations}.{opStatus} IN (0, 1)) FROM {entries} WHERE {key}";
+            $"AND {operations}.{opStatus} IN ({accepted}, {processing})) FROM {entries} WHERE {key}";
         ReadClaim = Statement(readClaim);
 
         var insertColumns = string.Join(", ", new[]
@@ -57,12 +68,12 @@ internal sealed class InboxEntrySql
         // Claimable: no entry, a failed entry (redrive), or a processing entry whose lease has expired.
         string Claim(int status, string lease)
         {
-            var values = $"{{0}}, {{1}}, {status}, {{2}}, {{3}}, 1, 0, {lease}, {{4}}, {{4}}, {{5}}";
-            var claimable = $"{{alias}}{C(nameof(InboxEntry.Status))} = 3 OR ({{alias}}{C(nameof(InboxEntry.Status))} = 1 AND {{alias}}{C(nameof(InboxEntry.LeaseExpiresAt))} <= {{6}})";
+            var values = $"{{0}}, {{1}}, {status}, {{2}}, {{3}}, 1, {fresh}, {lease}, {{4}}, {{4}}, {{5}}";
+            var claimable = $"{{alias}}{C(nameof(InboxEntry.Status))} = {failed} OR ({{alias}}{C(nameof(InboxEntry.Status))} = {processing} AND {{alias}}{C(nameof(InboxEntry.LeaseExpiresAt))} <= {{6}})";
             var set =
                 $"{C(nameof(InboxEntry.Status))} = {status}, {C(nameof(InboxEntry.ClaimToken))} = {{3}}, " +
                 $"{C(nameof(InboxEntry.Attempt))} = {{alias}}{C(nameof(InboxEntry.Attempt))} + 1, " +
-                $"{C(nameof(InboxEntry.ClaimKind))} = CASE WHEN {{alias}}{C(nameof(InboxEntry.Status))} = 1 THEN 2 ELSE 1 END, " +
+                $"{C(nameof(InboxEntry.ClaimKind))} = CASE WHEN {{alias}}{C(nameof(InboxEntry.Status))} = {processing} THEN {takeover} ELSE {redrive} END, " +
                 $"{C(nameof(InboxEntry.LeaseExpiresAt))} = {lease}, {C(nameof(InboxEntry.OperationId))} = {{2}}, " +
                 $"{C(nameof(InboxEntry.ErrorCode))} = NULL, {C(nameof(InboxEntry.ErrorMessage))} = NULL, " +
                 $"{C(nameof(InboxEntry.UpdatedAt))} = {{4}}, {C(nameof(InboxEntry.ExpiresAt))} = {{5}}";
@@ -85,39 +96,39 @@ internal sealed class InboxEntrySql
         ClaimReadsBack = provider == DatabaseProvider.SqlServer;
         CommandIsAtomic = provider == DatabaseProvider.PostgreSql;
 
-        ClaimTransactional = Claim(status: 2, lease: "NULL");
-        ClaimLeased = Claim(status: 1, lease: "{7}");
+        ClaimTransactional = Claim(status: succeeded, lease: "NULL");
+        ClaimLeased = Claim(status: processing, lease: "{7}");
 
         var setResult = $"UPDATE {entries} SET {C(nameof(InboxEntry.Result))} = {{2}}, {C(nameof(InboxEntry.UpdatedAt))} = {{3}} WHERE {key}";
 
         var completeLeased =
-            $"UPDATE {entries} SET {C(nameof(InboxEntry.Status))} = 2, {C(nameof(InboxEntry.Result))} = {{2}}, " +
+            $"UPDATE {entries} SET {C(nameof(InboxEntry.Status))} = {succeeded}, {C(nameof(InboxEntry.Result))} = {{2}}, " +
             $"{C(nameof(InboxEntry.LeaseExpiresAt))} = NULL, {C(nameof(InboxEntry.UpdatedAt))} = {{3}} " +
-            $"WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{4}} AND {C(nameof(InboxEntry.Status))} = 1";
+            $"WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{4}} AND {C(nameof(InboxEntry.Status))} = {processing}";
 
         ReleaseAttempt = Statement(
-            $"UPDATE {entries} SET {C(nameof(InboxEntry.Status))} = 3, {C(nameof(InboxEntry.LeaseExpiresAt))} = NULL, {C(nameof(InboxEntry.UpdatedAt))} = {{2}} " +
-            $"WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{3}} AND {C(nameof(InboxEntry.Status))} = 1",
+            $"UPDATE {entries} SET {C(nameof(InboxEntry.Status))} = {failed}, {C(nameof(InboxEntry.LeaseExpiresAt))} = NULL, {C(nameof(InboxEntry.UpdatedAt))} = {{2}} " +
+            $"WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{3}} AND {C(nameof(InboxEntry.Status))} = {processing}",
             null, claimTokenType);
 
         // A failure ends this delivery's own claim only ({5} its claim token), never a lease another delivery took over.
         var releaseFailed =
-            $"UPDATE {entries} SET {C(nameof(InboxEntry.Status))} = 3, {C(nameof(InboxEntry.LeaseExpiresAt))} = NULL, " +
+            $"UPDATE {entries} SET {C(nameof(InboxEntry.Status))} = {failed}, {C(nameof(InboxEntry.LeaseExpiresAt))} = NULL, " +
             $"{C(nameof(InboxEntry.ErrorCode))} = {{2}}, {C(nameof(InboxEntry.ErrorMessage))} = {{3}}, {C(nameof(InboxEntry.UpdatedAt))} = {{4}} " +
-            $"WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{5}} AND {C(nameof(InboxEntry.Status))} IN (1, 3)";
+            $"WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{5}} AND {C(nameof(InboxEntry.Status))} IN ({processing}, {failed})";
 
         // A succeeded operation never changes again.
         string Succeed(string id, string result, string now) =>
-            $"UPDATE {operations} SET {opStatus} = 2, {o[nameof(InboxOperation.Result)]} = {result}, " +
+            $"UPDATE {operations} SET {opStatus} = {succeeded}, {o[nameof(InboxOperation.Result)]} = {result}, " +
             $"{o[nameof(InboxOperation.ErrorCode)]} = NULL, {o[nameof(InboxOperation.ErrorMessage)]} = NULL, {o[nameof(InboxOperation.UpdatedAt)]} = {now} " +
-            $"WHERE {opId} = {id} AND {opStatus} <> 2";
+            $"WHERE {opId} = {id} AND {opStatus} <> {succeeded}";
 
         var succeedOperation = Succeed("{0}", "{1}", "{2}");
 
         // The operation is completed only if this delivery still held the lease, which the first statement proves.
         var completeLeasedAndSucceedOperation =
             completeLeased + ";\n" + Succeed("{5}", "{2}", "{3}") +
-            $" AND EXISTS (SELECT 1 FROM {entries} WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{4}} AND {C(nameof(InboxEntry.Status))} = 2);";
+            $" AND EXISTS (SELECT 1 FROM {entries} WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{4}} AND {C(nameof(InboxEntry.Status))} = {succeeded});";
         var setResultAndSucceedOperation = setResult + ";\n" + Succeed("{4}", "{2}", "{3}") + ";";
         SetResult = Statement(setResult, resultType);
         CompleteLeased = Statement(completeLeased, resultType, null, claimTokenType);
@@ -126,9 +137,9 @@ internal sealed class InboxEntrySql
         SucceedOperation = OperationStatement(succeedOperation, o.Mapping(nameof(InboxOperation.Result)));
 
         // {0} consumer, {1} message key, {2} operation id, {3} now: the result of the consumer's succeeded entry.
-        var succeededEntry = $"FROM {entries} WHERE {key} AND {C(nameof(InboxEntry.Status))} = 2";
+        var succeededEntry = $"FROM {entries} WHERE {key} AND {C(nameof(InboxEntry.Status))} = {succeeded}";
         SucceedOperationFromEntry = Statement(
-            Succeed("{2}", $"(SELECT {C(nameof(InboxEntry.Result))} {succeededEntry})", "{3}") + $" AND {opStatus} IN (0, 1) AND EXISTS (SELECT 1 {succeededEntry})",
+            Succeed("{2}", $"(SELECT {C(nameof(InboxEntry.Result))} {succeededEntry})", "{3}") + $" AND {opStatus} IN ({accepted}, {processing}) AND EXISTS (SELECT 1 {succeededEntry})",
             operationIdType);
 
         // The one-batch save's own statements on PostgreSQL, where they join the consumer's inserts in one batch.
@@ -136,14 +147,14 @@ internal sealed class InboxEntrySql
         {
             InsertSucceededBatched = RawSql.Positional(
                 $"INSERT INTO {entries} ({insertColumns}, {C(nameof(InboxEntry.Result))}) " +
-                "VALUES ({0}, {1}, 2, {2}, {3}, 1, 0, NULL, {4}, {4}, {5}, {6})");
+                $"VALUES ({{0}}, {{1}}, {succeeded}, {{2}}, {{3}}, 1, {fresh}, NULL, {{4}}, {{4}}, {{5}}, {{6}})");
             SucceedOperationBatched = RawSql.Positional(succeedOperation);
         }
 
         // {0} operation id, {1} now, {2} when the relay should republish it if the consumer goes away meanwhile.
         string Start(string id, string now, string relayAt) =>
-            $"UPDATE {operations} SET {opStatus} = 1, {o[nameof(InboxOperation.UpdatedAt)]} = {now}, {o[nameof(InboxOperation.RelayAt)]} = {relayAt} " +
-            $"WHERE {opId} = {id} AND {opStatus} IN (0, 3)";
+            $"UPDATE {operations} SET {opStatus} = {processing}, {o[nameof(InboxOperation.UpdatedAt)]} = {now}, {o[nameof(InboxOperation.RelayAt)]} = {relayAt} " +
+            $"WHERE {opId} = {id} AND {opStatus} IN ({accepted}, {failed})";
         StartOperation = OperationStatement(Start("{0}", "{1}", "{2}"));
 
         // PostgreSQL runs every data-modifying CTE once, so the operation starts in the claim's round trip, and only
@@ -154,19 +165,19 @@ internal sealed class InboxEntrySql
 
         // A succeeded operation is never failed.
         string Fail(string id, string code, string message, string now) =>
-            $"UPDATE {operations} SET {opStatus} = 3, {o[nameof(InboxOperation.ErrorCode)]} = {code}, " +
+            $"UPDATE {operations} SET {opStatus} = {failed}, {o[nameof(InboxOperation.ErrorCode)]} = {code}, " +
             $"{o[nameof(InboxOperation.ErrorMessage)]} = {message}, {o[nameof(InboxOperation.UpdatedAt)]} = {now} " +
-            $"WHERE {opId} = {id} AND {opStatus} IN (0, 1)";
+            $"WHERE {opId} = {id} AND {opStatus} IN ({accepted}, {processing})";
         // The operation fails only when this delivery's release held ({6} operation id)...
         var releaseFailedAndFailOperation =
             releaseFailed + ";\n" + Fail("{6}", "{2}", "{3}", "{4}") +
-            $" AND EXISTS (SELECT 1 FROM {entries} WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{5}} AND {C(nameof(InboxEntry.Status))} = 3);";
+            $" AND EXISTS (SELECT 1 FROM {entries} WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{5}} AND {C(nameof(InboxEntry.Status))} = {failed});";
 
         // A delivery that held no lease fails the operation only after it has claimed the entry itself, which waits for
         // a copy's uncommitted claim: {0} consumer, {1} message key, {2} the claim's token.
         var deleteClaim = $"DELETE FROM {entries} WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{2}}";
         var failClaim =
-            $"UPDATE {entries} SET {C(nameof(InboxEntry.Status))} = 3, {C(nameof(InboxEntry.LeaseExpiresAt))} = NULL, " +
+            $"UPDATE {entries} SET {C(nameof(InboxEntry.Status))} = {failed}, {C(nameof(InboxEntry.LeaseExpiresAt))} = NULL, " +
             $"{C(nameof(InboxEntry.Attempt))} = {C(nameof(InboxEntry.Attempt))} - 1, " +
             $"{C(nameof(InboxEntry.ErrorCode))} = {{2}}, {C(nameof(InboxEntry.ErrorMessage))} = {{3}}, {C(nameof(InboxEntry.UpdatedAt))} = {{4}} " +
             $"WHERE {key} AND {C(nameof(InboxEntry.ClaimToken))} = {{5}}";

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Inbox.EntityFrameworkCore.Model;
+using Inbox.Operations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -75,7 +76,7 @@ internal sealed class OperationSql
 
         ReplaceExpired = Statement(
             $"UPDATE {table} SET {t[nameof(InboxOperation.Id)]} = {{0}}, {t[nameof(InboxOperation.Fingerprint)]} = {{4}}, " +
-            $"{t[nameof(InboxOperation.Status)]} = 0, {t[nameof(InboxOperation.RequestId)]} = {{5}}, " +
+            $"{t[nameof(InboxOperation.Status)]} = {(int)OperationStatus.Accepted}, {t[nameof(InboxOperation.RequestId)]} = {{5}}, " +
             $"{t[nameof(InboxOperation.ResponseStatus)]} = {{6}}, {t[nameof(InboxOperation.ResponseHeaders)]} = {{7}}, " +
             $"{t[nameof(InboxOperation.ResponseBody)]} = {{8}}, {t[nameof(InboxOperation.MessageType)]} = {{9}}, " +
             $"{t[nameof(InboxOperation.MessageBody)]} = {{10}}, {t[nameof(InboxOperation.Result)]} = NULL, " +
@@ -101,7 +102,7 @@ internal sealed class OperationSql
         }.Select(p => t[p]).ToArray();
 
         // Accepted operations never taken, and processing ones whose consumer went away (see StartOperation).
-        var due = $"{t[nameof(InboxOperation.Status)]} < 2 AND {t[nameof(InboxOperation.RelayAt)]} <= {{0}} AND {t[nameof(InboxOperation.ExpiresAt)]} > {{0}}";
+        var due = $"{t[nameof(InboxOperation.Status)]} < {(int)OperationStatus.Succeeded} AND {t[nameof(InboxOperation.RelayAt)]} <= {{0}} AND {t[nameof(InboxOperation.ExpiresAt)]} > {{0}}";
         var id = t[nameof(InboxOperation.Id)];
         var relayAt = t[nameof(InboxOperation.RelayAt)];
         var expiresAt = t[nameof(InboxOperation.ExpiresAt)];
