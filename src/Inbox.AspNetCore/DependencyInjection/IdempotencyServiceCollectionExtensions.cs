@@ -4,8 +4,8 @@ using Inbox.AspNetCore.Diagnostics;
 using Inbox.AspNetCore.Responses;
 using Inbox.AspNetCore.Status;
 using Inbox.AspNetCore.Tenancy;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;

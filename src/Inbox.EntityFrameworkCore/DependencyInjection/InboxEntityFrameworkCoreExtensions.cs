@@ -1,5 +1,5 @@
-using Inbox.Claims;
 using Inbox.Background;
+using Inbox.Claims;
 using Inbox.EntityFrameworkCore.Inbox;
 using Inbox.EntityFrameworkCore.Stores;
 using Inbox.Stores;

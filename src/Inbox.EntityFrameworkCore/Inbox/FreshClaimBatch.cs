@@ -1,6 +1,6 @@
-using Inbox.Claims;
 using System.Collections.Concurrent;
 using System.Reflection;
+using Inbox.Claims;
 using Inbox.EntityFrameworkCore.Model;
 using Inbox.EntityFrameworkCore.Sql;
 using Inbox.Operations;

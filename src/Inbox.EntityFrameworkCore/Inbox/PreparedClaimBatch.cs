@@ -1,6 +1,6 @@
-using Inbox.Claims;
 using System.Data.Common;
 using System.Reflection;
+using Inbox.Claims;
 using Inbox.EntityFrameworkCore.Sql;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;

@@ -1,5 +1,5 @@
-using Inbox.Background;
 using System.Runtime.InteropServices;
+using Inbox.Background;
 using Inbox.EntityFrameworkCore.Sql;
 using Inbox.Operations;
 using Inbox.Publishing;

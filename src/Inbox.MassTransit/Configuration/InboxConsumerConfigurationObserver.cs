@@ -1,11 +1,11 @@
 using Inbox.Claims;
 using Inbox.MassTransit.Consuming;
 using Inbox.MassTransit.Diagnostics;
+using Inbox.Stores;
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.DependencyInjection;
 using MassTransit.RetryPolicies;
-using Inbox.Stores;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -39,7 +39,9 @@ internal sealed partial class InboxConsumeFilter<TMessage>(
         activity?.SetTag("inbox.message_key", identity.MessageKey);
         var scope = await scopes.GetScope(context).ConfigureAwait(false);
         await using var scopeLease = scope.ConfigureAwait(false);
-        var store = Required<IInboxEntryStore>(scope);
+        // Resolved on first use: the transactional modes need it only for a duplicate or a held lease.
+        IInboxEntryStore? resolvedStore = null;
+        IInboxEntryStore Store() => resolvedStore ??= Required<IInboxEntryStore>(scope);
         var cancellationToken = context.CancellationToken;
         DateTimeOffset? waitDeadline = null;
 
@@ -51,7 +53,7 @@ internal sealed partial class InboxConsumeFilter<TMessage>(
                     .RunTransactionalAsync(Attempt(scope.Context, next, identity), cancellationToken).ConfigureAwait(false),
                 InboxMode.SavedByInbox => await Required<IInboxUnitOfWork>(scope)
                     .RunSavedByInboxAsync(Attempt(scope.Context, next, identity), cancellationToken).ConfigureAwait(false),
-                _ => await RunLeasedAsync(scope.Context, next, store, identity, cancellationToken).ConfigureAwait(false),
+                _ => await RunLeasedAsync(scope.Context, next, Store(), identity, cancellationToken).ConfigureAwait(false),
             };
 
             switch (result.Outcome)
@@ -61,7 +63,7 @@ internal sealed partial class InboxConsumeFilter<TMessage>(
                     activity?.SetTag("inbox.outcome", "consumed");
                     return;
                 case InboxAttemptOutcome.Duplicate:
-                    await SkipDuplicateAsync(store, identity, result.OperationUnfinished, cancellationToken).ConfigureAwait(false);
+                    await SkipDuplicateAsync(Store, identity, result.OperationUnfinished, cancellationToken).ConfigureAwait(false);
                     activity?.SetTag("inbox.outcome", "duplicate");
                     return;
             }
@@ -73,9 +75,9 @@ internal sealed partial class InboxConsumeFilter<TMessage>(
                 Log.Deferred(logger, settings.Name, identity.MessageKey, result.LeaseExpiresAt);
             }
 
-            if (await WaitForLeaseAsync(store, identity, waitDeadline.Value, cancellationToken).ConfigureAwait(false) is { } succeeded)
+            if (await WaitForLeaseAsync(Store(), identity, waitDeadline.Value, cancellationToken).ConfigureAwait(false) is { } succeeded)
             {
-                await SkipDuplicateAsync(store, identity, succeeded.OperationUnfinished, cancellationToken).ConfigureAwait(false);
+                await SkipDuplicateAsync(Store, identity, succeeded.OperationUnfinished, cancellationToken).ConfigureAwait(false);
                 activity?.SetTag("inbox.outcome", "duplicate");
                 return;
             }
@@ -118,10 +120,10 @@ internal sealed partial class InboxConsumeFilter<TMessage>(
     /// Skips a message that already ran; when its succeeded entry's operation was left unfinished (its completion was
     /// lost), completes the operation with the entry's result first.
     /// </summary>
-    private async Task SkipDuplicateAsync(IInboxEntryStore store, InboxMessageIdentity identity, bool operationUnfinished, CancellationToken cancellationToken)
+    private async Task SkipDuplicateAsync(Func<IInboxEntryStore> store, InboxMessageIdentity identity, bool operationUnfinished, CancellationToken cancellationToken)
     {
         if (operationUnfinished && OperationToComplete(identity) is { } operationId
-            && await store.CompleteOperationAsync(settings.Name, identity.MessageKey, operationId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+            && await store().CompleteOperationAsync(settings.Name, identity.MessageKey, operationId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
             Log.OperationRepaired(logger, settings.Name, identity.MessageKey);
         }

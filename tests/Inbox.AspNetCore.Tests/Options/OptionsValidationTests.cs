@@ -1,5 +1,5 @@
-using Inbox.Background;
 using Inbox.AspNetCore.Tests.Support;
+using Inbox.Background;
 using Inbox.EntityFrameworkCore;
 using Inbox.Testing;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
-using Inbox.Background;
 using System.Diagnostics;
 using System.Text;
+using Inbox.Background;
 using Inbox.Benchmarks.Accept;
 using Inbox.Benchmarks.Consume;
 using Inbox.EntityFrameworkCore;

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
-using Inbox.Diagnostics;
 using Inbox.Background;
+using Inbox.Diagnostics;
 using Inbox.EntityFrameworkCore.Model;
 using Inbox.EntityFrameworkCore.Tests.Support;
 using Inbox.Publishing;

@@ -1,8 +1,8 @@
-using Inbox.Claims;
 using System.Transactions;
+using Inbox.Claims;
 using Inbox.EntityFrameworkCore.Inbox;
-using Microsoft.EntityFrameworkCore;
 using Inbox.EntityFrameworkCore.Model;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
