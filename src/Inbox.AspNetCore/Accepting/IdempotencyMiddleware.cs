@@ -1,6 +1,7 @@
 using System.Buffers;
 using Inbox.AspNetCore.Diagnostics;
 using Inbox.AspNetCore.Keys;
+using Inbox.AspNetCore.Synchronous;
 using Inbox.Fingerprints;
 using Inbox.Operations;
 using Microsoft.AspNetCore.Http;
@@ -96,11 +97,25 @@ internal sealed class IdempotencyMiddleware(
         }
 
         var fingerprint = RequestFingerprint.Compute(context.Request.Method, routePattern, body, context.Request.HasJsonContentType());
-        context.Features.Set<IIdempotencyFeature>(
-            new IdempotencyFeature(key, new OperationScope(tenant, endpoint), fingerprint, policy));
+        var feature = new IdempotencyFeature(key, new OperationScope(tenant, endpoint), fingerprint, policy);
+        context.Features.Set<IIdempotencyFeature>(feature);
 
-        await next(context).ConfigureAwait(false);
+        var mode = metadata.Mode ?? policy.Mode;
+        if (mode == IdempotencyMode.Accept)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        await context.RequestServices.GetRequiredService<SynchronousRequests>()
+            .RunAsync(context, feature, mode, ClaimsInFilter(routeEndpoint!), next).ConfigureAwait(false);
     }
+
+    // WithIdempotency() adds the endpoint filter; on a controller, [Idempotent] is the action filter. Either claims
+    // after binding and validation.
+    private static bool ClaimsInFilter(Endpoint endpoint) =>
+        endpoint.Metadata.GetMetadata<ClaimFilterMetadata>() is not null
+        || endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor>() is not null;
 
     // Controllers' attribute routes have no leading slash; scopes read the same either way.
     private static string RoutePatternOf(Endpoint? routeEndpoint, HttpContext context)

@@ -95,7 +95,7 @@ internal sealed class OperationAcceptor(
             metrics.Accepted(feature.Scope.Endpoint);
             Log.Accepted(logger, operationId, feature.Scope.Endpoint);
             await PublishAsync(context, operation, message, messageType, settings).ConfigureAwait(false);
-            await WriteStoredAsync(context, outcome.Response, replayed: false).ConfigureAwait(false);
+            await StoredResponseWriter.WriteAsync(context, outcome.Response, replayed: false, ReplayedHeaderNames).ConfigureAwait(false);
             return;
         }
 
@@ -103,7 +103,7 @@ internal sealed class OperationAcceptor(
         {
             metrics.Replayed(feature.Scope.Endpoint);
             Log.Replayed(logger, outcome.OperationId, feature.Scope.Endpoint);
-            await WriteStoredAsync(context, outcome.Response, replayed: true).ConfigureAwait(false);
+            await StoredResponseWriter.WriteAsync(context, outcome.Response, replayed: true, ReplayedHeaderNames).ConfigureAwait(false);
             return;
         }
 
@@ -167,26 +167,4 @@ internal sealed class OperationAcceptor(
             Log.PublishFailed(logger, operation.Id, exception);
         }
     }
-
-    private static async Task WriteStoredAsync(HttpContext context, StoredResponse stored, bool replayed)
-    {
-        var response = context.Response;
-        response.StatusCode = stored.StatusCode;
-        foreach (var (name, value) in stored.Headers)
-        {
-            if (Array.IndexOf(ReplayedHeaderNames, name) >= 0)
-            {
-                response.Headers[name] = value;
-            }
-        }
-
-        if (replayed)
-        {
-            response.Headers[IdempotencyDefaults.ReplayedHeaderName] = "true";
-        }
-
-        response.ContentLength = stored.Body.Length;
-        await response.Body.WriteAsync(stored.Body, context.RequestAborted).ConfigureAwait(false);
-    }
-
 }

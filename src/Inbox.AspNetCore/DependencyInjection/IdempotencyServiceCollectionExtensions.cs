@@ -3,6 +3,7 @@ using Inbox.AspNetCore.Accepting;
 using Inbox.AspNetCore.Diagnostics;
 using Inbox.AspNetCore.Responses;
 using Inbox.AspNetCore.Status;
+using Inbox.AspNetCore.Synchronous;
 using Inbox.AspNetCore.Tenancy;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,7 +15,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class IdempotencyServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the services behind <c>app.UseIdempotency()</c>, <c>WithIdempotency()</c>, <c>InboxResults.Accept</c>
+    /// Registers the services behind <c>app.UseIdempotency()</c>, <c>WithIdempotency()</c> (accepted and synchronous endpoints), <c>InboxResults.Accept</c>
     /// and <c>MapOperationStatus</c>. Options are validated at start-up, and so is every message type an endpoint names
     /// (<c>Publishes(typeof(TMessage))</c>, or a handler returning <c>AcceptedOperation&lt;TMessage&gt;</c>). Add a store
     /// (<c>.UseEntityFrameworkCore&lt;TDbContext&gt;()</c>) and a publisher (<c>.UseMassTransit()</c>) on the returned builder.
@@ -38,6 +39,7 @@ public static class IdempotencyServiceCollectionExtensions
         services.TryAddSingleton<ITenantResolver, ClaimTenantResolver>();
         services.TryAddSingleton<HttpMetrics>();
         services.TryAddSingleton<OperationAcceptor>();
+        services.TryAddSingleton<SynchronousRequests>();
         services.TryAddSingleton<OperationStatusEndpoint>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, MessageTypeStartupCheck>());
         return builder;

@@ -1,4 +1,5 @@
 using Inbox.AspNetCore;
+using Inbox.AspNetCore.Synchronous;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -7,16 +8,25 @@ public static class IdempotencyEndpointConventionBuilderExtensions
 {
     /// <summary>
     /// Opts the endpoint (a POST, PUT or PATCH) into the idempotency contract, with the named policy or the default
-    /// one. Only adds metadata: <c>app.UseIdempotency()</c> acts on it, and endpoints without it are untouched.
-    /// The handler answers with <c>InboxResults.Accept(message)</c>.
+    /// one, in the policy's mode. Only adds metadata and the filter that claims a synchronous endpoint's operation
+    /// after its parameters are bound and validated: <c>app.UseIdempotency()</c> acts on them, and endpoints without
+    /// them are untouched. In <see cref="IdempotencyMode.Accept"/> the handler answers with <c>InboxResults.Accept(message)</c>.
     /// </summary>
     public static TBuilder WithIdempotency<TBuilder>(this TBuilder builder, string? policyName = null)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithIdempotency(policyName is null ? new IdempotentAttribute() : new IdempotentAttribute(policyName));
+
+    /// <summary>
+    /// Opts the endpoint into the idempotency contract in <paramref name="mode"/>, with the named policy or the default
+    /// one. In <see cref="IdempotencyMode.Transactional"/> and <see cref="IdempotencyMode.Leased"/> the handler writes
+    /// its own response, which is stored and replayed byte for byte.
+    /// </summary>
+    public static TBuilder WithIdempotency<TBuilder>(this TBuilder builder, IdempotencyMode mode, string? policyName = null)
         where TBuilder : IEndpointConventionBuilder
     {
-        ArgumentNullException.ThrowIfNull(builder);
         var metadata = policyName is null ? new IdempotentAttribute() : new IdempotentAttribute(policyName);
-        builder.Add(endpoint => endpoint.Metadata.Add(metadata));
-        return builder;
+        metadata.Mode = mode;
+        return builder.WithIdempotency(metadata);
     }
 
     /// <summary>
@@ -31,6 +41,19 @@ public static class IdempotencyEndpointConventionBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var metadata = new PublishesAttribute(messageType);
         builder.Add(endpoint => endpoint.Metadata.Add(metadata));
+        return builder;
+    }
+
+    private static TBuilder WithIdempotency<TBuilder>(this TBuilder builder, IdempotentAttribute metadata)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Add(endpoint =>
+        {
+            endpoint.Metadata.Add(metadata);
+            endpoint.Metadata.Add(ClaimFilterMetadata.Instance);
+            endpoint.FilterFactories.Add(IdempotencyEndpointFilter.Create);
+        });
         return builder;
     }
 }

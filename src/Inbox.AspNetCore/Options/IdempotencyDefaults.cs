@@ -32,4 +32,36 @@ public static class IdempotencyDefaults
 
     /// <summary>409 Conflict.</summary>
     public const int MismatchStatusCode = 409;
+
+    /// <summary>30 seconds.</summary>
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
+
+    /// <summary>2 seconds.</summary>
+    public static readonly TimeSpan LeaseSkewMargin = TimeSpan.FromSeconds(2);
+
+    /// <summary>1 MiB.</summary>
+    public const long MaxResponseSize = 1024 * 1024;
+
+    /// <summary>
+    /// The headers a synchronous response keeps for its replay: <c>Content-Type</c>, <c>Content-Language</c>,
+    /// <c>Content-Disposition</c>, <c>Location</c>, <c>ETag</c>, <c>Last-Modified</c>, <c>Cache-Control</c>, <c>Expires</c>,
+    /// <c>Vary</c>, <c>Link</c>, <c>Retry-After</c> and <c>Operation-Location</c>.
+    /// </summary>
+    public static IReadOnlyList<string> StoredResponseHeaders { get; } =
+    [
+        "Content-Type", "Content-Language", "Content-Disposition", "Location", "ETag", "Last-Modified", "Cache-Control",
+        "Expires", "Vary", "Link", "Retry-After", OperationLocationHeaderName,
+    ];
+
+    /// <summary>
+    /// Whether a synchronous response with <paramref name="statusCode"/> is stored by default: 2xx, and 4xx but
+    /// 401, 403, 408, 409 and 429 (an answer a retry with the same body would get again). Never 1xx, 3xx or 5xx.
+    /// </summary>
+    public static bool StoresResponse(int statusCode) => statusCode switch
+    {
+        >= 200 and < 300 => true,
+        401 or 403 or 408 or 409 or 429 => false,
+        >= 400 and < 500 => true,
+        _ => false,
+    };
 }

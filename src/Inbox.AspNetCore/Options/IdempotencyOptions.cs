@@ -47,6 +47,24 @@ public sealed class IdempotencyOptions
     /// </summary>
     public int MismatchStatusCode { get; set; } = IdempotencyDefaults.MismatchStatusCode;
 
+    /// <summary>
+    /// The largest synchronous response stored for replay; a larger one is still sent, but not stored, and its key is
+    /// released (a warning names the endpoint). The response is buffered up to this size before it is sent. Default: 1 MiB.
+    /// </summary>
+    public long MaxResponseSize { get; set; } = IdempotencyDefaults.MaxResponseSize;
+
+    /// <summary>
+    /// The response headers a synchronous response keeps for its replay (compared ignoring case); the others are sent
+    /// the first time only. Default: <see cref="IdempotencyDefaults.StoredResponseHeaders"/>.
+    /// </summary>
+    public ISet<string> StoredResponseHeaders { get; } = new HashSet<string>(IdempotencyDefaults.StoredResponseHeaders, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The clock skew allowed between instances for leased synchronous requests: a lease is taken over only this long
+    /// after it expired by the taker's clock. Default: 2 seconds.
+    /// </summary>
+    public TimeSpan LeaseSkewMargin { get; set; } = IdempotencyDefaults.LeaseSkewMargin;
+
     /// <summary>The body shape. Default: <see cref="ResponseFormat.Envelope"/>. Register an <see cref="IInboxResponseWriter"/> for another.</summary>
     public ResponseFormat ResponseFormat { get; set; } = ResponseFormat.Envelope;
 

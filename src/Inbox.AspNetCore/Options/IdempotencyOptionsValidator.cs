@@ -25,6 +25,16 @@ internal sealed class IdempotencyOptionsValidator : IValidateOptions<Idempotency
             errors.Add($"IdempotencyOptions.MaxBodySize must be at least 1 byte; it is {options.MaxBodySize}.");
         }
 
+        if (options.MaxResponseSize < 0)
+        {
+            errors.Add($"IdempotencyOptions.MaxResponseSize must not be negative; it is {options.MaxResponseSize}.");
+        }
+
+        if (options.LeaseSkewMargin < TimeSpan.Zero)
+        {
+            errors.Add($"IdempotencyOptions.LeaseSkewMargin must not be negative; it is {options.LeaseSkewMargin}.");
+        }
+
         Positive(errors, "InUseTimeout", options.InUseTimeout);
         Positive(errors, "PublishTimeout", options.PublishTimeout);
         Positive(errors, "RetryAfter", options.RetryAfter);
@@ -43,8 +53,20 @@ internal sealed class IdempotencyOptionsValidator : IValidateOptions<Idempotency
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private static void ValidatePolicy(List<string> errors, string name, IdempotencyPolicy policy) =>
+    private static void ValidatePolicy(List<string> errors, string name, IdempotencyPolicy policy)
+    {
         Positive(errors, name + ".Retention", policy.Retention);
+        Positive(errors, name + ".LeaseDuration", policy.LeaseDuration);
+        if (policy.StoresResponse is null)
+        {
+            errors.Add($"IdempotencyOptions.{name}.StoresResponse must not be null.");
+        }
+
+        if (!Enum.IsDefined(policy.Mode))
+        {
+            errors.Add($"IdempotencyOptions.{name}.Mode must be Accept, Transactional or Leased; it is {(int)policy.Mode}.");
+        }
+    }
 
     private static void Positive(List<string> errors, string name, TimeSpan value)
     {

@@ -17,4 +17,25 @@ public sealed class IdempotencyPolicy
     /// status endpoint answers 404. Default: 24 hours.
     /// </summary>
     public TimeSpan Retention { get; set; } = IdempotencyDefaults.Retention;
+
+    /// <summary>
+    /// The mode of endpoints that set none (<c>WithIdempotency(mode)</c>, <c>[Idempotent(Mode = ...)]</c>). Default:
+    /// <see cref="IdempotencyMode.Accept"/>.
+    /// </summary>
+    public IdempotencyMode Mode { get; set; } = IdempotencyMode.Accept;
+
+    /// <summary>
+    /// How long a leased synchronous request holds its key while the handler runs; after it (and
+    /// <see cref="IdempotencyOptions.LeaseSkewMargin"/>) a retry runs the handler again. Set it above the handler's own
+    /// timeout. Default: 30 seconds.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = IdempotencyDefaults.LeaseDuration;
+
+    /// <summary>
+    /// Which of a synchronous handler's status codes are stored and replayed; for the others the claim is released
+    /// (leased) or rolled back with the handler's writes (transactional), so the next retry runs the handler again.
+    /// An exception is never stored. Default: <see cref="IdempotencyDefaults.StoresResponse"/>: 2xx, and the 4xx a retry
+    /// would get again, that is all but 401, 403, 408, 409 and 429.
+    /// </summary>
+    public Func<int, bool> StoresResponse { get; set; } = IdempotencyDefaults.StoresResponse;
 }

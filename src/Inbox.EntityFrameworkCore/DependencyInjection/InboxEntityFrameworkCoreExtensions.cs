@@ -14,7 +14,8 @@ public static class InboxEntityFrameworkCoreExtensions
     /// <summary>
     /// Stores operations and the consumer inbox's entries in <typeparamref name="TDbContext"/>, which must be
     /// registered (<c>AddDbContext</c>) and call <c>modelBuilder.AddInbox()</c>, and runs transactional consumers
-    /// inside its transactions (<see cref="IInboxUnitOfWork"/>). Also runs the relay and the sweeper as a hosted service.
+    /// inside its transactions (<see cref="IInboxUnitOfWork"/>), and claims synchronous requests' operations, leased
+    /// (<see cref="IOperationClaimStore"/>) or in one transaction with the handler's writes (<see cref="IOperationUnitOfWork"/>). Also runs the relay and the sweeper as a hosted service.
     /// </summary>
     public static IInboxBuilder UseEntityFrameworkCore<TDbContext>(
         this IInboxBuilder builder, Action<InboxStoreOptions>? configure = null)
@@ -28,6 +29,8 @@ public static class InboxEntityFrameworkCoreExtensions
         services.TryAddScoped<IRetentionStore>(sp => sp.GetRequiredService<EntityFrameworkOperationStore<TDbContext>>());
         services.TryAddScoped<IInboxEntryStore, EntityFrameworkInboxEntryStore<TDbContext>>();
         services.TryAddScoped<IInboxUnitOfWork, EntityFrameworkInboxUnitOfWork<TDbContext>>();
+        services.TryAddScoped<IOperationClaimStore, EntityFrameworkOperationClaimStore<TDbContext>>();
+        services.TryAddScoped<IOperationUnitOfWork, EntityFrameworkOperationUnitOfWork<TDbContext>>();
         builder.AddRelayAndSweeper(configure);
         return builder;
     }

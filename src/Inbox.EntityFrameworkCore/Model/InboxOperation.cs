@@ -70,4 +70,13 @@ public sealed class InboxOperation
     /// up to <see cref="Background.InboxStoreOptions.RelayMaxDelay"/>.
     /// </summary>
     public int RelayAttempts { get; set; }
+
+    /// <summary>
+    /// The claim token of the synchronous request that holds the operation while its handler runs;
+    /// <see langword="null"/> once its response is stored, and for accepted operations.
+    /// </summary>
+    public string? LeaseToken { get; set; }
+
+    /// <summary>Until when that request's lease holds; after it, a retry with the same key takes the operation over.</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
 }

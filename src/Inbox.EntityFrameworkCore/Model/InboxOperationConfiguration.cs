@@ -40,6 +40,8 @@ internal sealed class InboxOperationConfiguration(InboxModelOptions options, str
         builder.Property(o => o.RelayAt).HasColumnName("relay_at");
         // A database default, so that inserts which do not name the column (ours, and older SQL) start at zero.
         builder.Property(o => o.RelayAttempts).HasColumnName("relay_attempts").HasDefaultValue(0);
+        builder.Property(o => o.LeaseToken).HasColumnName("lease_token").HasMaxLength(32).IsUnicode(false).UseKeyCollation(keyCollation);
+        builder.Property(o => o.LeaseExpiresAt).HasColumnName("lease_expires_at");
 
         // The arbiter of "one operation per key": every acceptance is an insert against this index.
         builder.HasIndex(o => new { o.TenantId, o.Endpoint, o.IdempotencyKey })

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Inbox.Background;
 using Inbox.EntityFrameworkCore.Sql;
 using Inbox.Operations;
@@ -58,8 +57,8 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
         {
             operation.Id, operation.Scope.Tenant, operation.Scope.Endpoint, operation.IdempotencyKey,
             operation.Fingerprint, operation.RequestId, operation.Response.StatusCode,
-            StoredResponseHeaders.Serialize(operation.Response.Headers), AsArray(operation.Response.Body),
-            operation.MessageType, AsArray(operation.MessageBody), operation.CreatedAt, operation.ExpiresAt,
+            StoredResponseHeaders.Serialize(operation.Response.Headers), Bytes.AsArray(operation.Response.Body),
+            operation.MessageType, Bytes.AsArray(operation.MessageBody), operation.CreatedAt, operation.ExpiresAt,
             operation.CreatedAt + options.Value.RelayDelay, null,
         };
         var created = new AcceptOutcome(AcceptOutcomeKind.Created, operation.Id, operation.Fingerprint, operation.Response);
@@ -214,11 +213,6 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
             row.GetFieldValue<byte[]>(4));
         return new ExistingOperation(row.GetString(0), fingerprint, response, row.GetFieldValue<DateTimeOffset>(5));
     }
-
-    private static byte[] AsArray(ReadOnlyMemory<byte> memory) =>
-        MemoryMarshal.TryGetArray(memory, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : memory.ToArray();
 
     private static readonly StoredResponse Inserted = new(0, [], ReadOnlyMemory<byte>.Empty);
 
