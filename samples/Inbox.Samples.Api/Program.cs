@@ -66,6 +66,22 @@ v1.MapPost("/letters", LettersEndpoint.SendAsync)
     .Publishes(typeof(SendLetter))
     .Accepts<LettersEndpoint.LetterRequest>("application/json")
     .WithSummary("Send a letter through the print provider");
+v1.MapPost("/patients", PatientsEndpoint.CreateAsync)
+    .WithValidatedBody<PatientsEndpoint.PatientRequest>(PatientsEndpoint.ValidateNew)
+    .WithIdempotency(IdempotencyMode.Transactional)
+    .Accepts<PatientsEndpoint.PatientRequest>("application/json")
+    .WithSummary("Create a patient (synchronous: 201 with the patient, replayed on retry)");
+v1.MapPatch("/patients/{id}", PatientsEndpoint.UpdateAsync)
+    .WithValidatedBody<PatientsEndpoint.PatientRequest>(PatientsEndpoint.ValidateChange)
+    .WithIdempotency(IdempotencyMode.Transactional)
+    .Accepts<PatientsEndpoint.PatientRequest>("application/json")
+    .WithSummary("Change a patient's name or date of birth");
+v1.MapGet("/patients/{id}", PatientsEndpoint.ReadAsync).WithSummary("Read a patient");
+v1.MapPost("/insurance-policies/validate", EligibilityEndpoint.CheckAsync)
+    .WithValidatedBody<EligibilityEndpoint.EligibilityRequest>(EligibilityEndpoint.Validate)
+    .WithIdempotency(IdempotencyMode.Leased)
+    .Accepts<EligibilityEndpoint.EligibilityRequest>("application/json")
+    .WithSummary("Check a member's eligibility with the payer (synchronous, leased: the payer is called once per key)");
 v1.MapOperationStatus("/operations/{id}").WithSummary("Read an operation's status and outcome");
 
 if (runSimulator)

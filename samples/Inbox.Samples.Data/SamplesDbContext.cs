@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Inbox.Samples.Data;
 
 /// <summary>
-/// The application's one context: the claims table and the Inbox tables, so a claim and its inbox outcome
+/// The application's one context: the claims and patients tables and the Inbox tables, so a claim and its inbox outcome
 /// commit in one transaction. SQLite uses this type (created on first run); PostgreSQL and SQL Server use the
 /// subclasses that own their migrations.
 /// </summary>
@@ -21,6 +21,8 @@ public class SamplesDbContext : DbContext
 
     public DbSet<ClaimRow> Claims => Set<ClaimRow>();
 
+    public DbSet<PatientRow> Patients => Set<PatientRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddInbox();
@@ -36,6 +38,18 @@ public class SamplesDbContext : DbContext
             claim.Property(c => c.ServiceCodes).HasColumnName("service_codes").HasMaxLength(500);
             claim.Property(c => c.SubmittedAt).HasColumnName("submitted_at");
             claim.HasIndex(c => c.OperationId).HasDatabaseName("ix_claims_operation_id");
+        });
+        modelBuilder.Entity<PatientRow>(patient =>
+        {
+            patient.ToTable("patients");
+            patient.HasKey(p => p.Id);
+            patient.Property(p => p.Id).HasColumnName("id").HasMaxLength(40);
+            patient.Property(p => p.TenantId).HasColumnName("tenant_id").HasMaxLength(200);
+            patient.Property(p => p.FirstName).HasColumnName("first_name").HasMaxLength(100);
+            patient.Property(p => p.LastName).HasColumnName("last_name").HasMaxLength(100);
+            patient.Property(p => p.DateOfBirth).HasColumnName("date_of_birth");
+            patient.Property(p => p.CreatedAt).HasColumnName("created_at");
+            patient.Property(p => p.UpdatedAt).HasColumnName("updated_at");
         });
     }
 }

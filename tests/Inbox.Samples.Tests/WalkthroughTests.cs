@@ -31,6 +31,21 @@ public sealed class WalkthroughTests
             Assert.Contains("\"code\":\"idempotency_key_mismatched_body\"", output);
             Assert.Matches("\"status\":\"succeeded\".*\"result\":\\{\"claim_id\":\"clm_[0-9a-z]{26}\"", output);
             Assert.Matches("\"webhooks\":\\{\"calls\":1,\"distinct_keys\":1,", output);
+
+            // The synchronous endpoints: a patient created once and replayed, changed, read back; one payer call.
+            Assert.StartsWith("201 Created", steps[2]);
+            Assert.Contains("Location: /v1/patients/pat_", steps[2]);
+            Assert.DoesNotContain("Idempotent-Replayed", steps[2]);
+            Assert.StartsWith("201 Created", steps[3]);
+            Assert.Contains("Idempotent-Replayed: true", steps[3]);
+            Assert.Equal(Body(steps[2]), Body(steps[3]));
+            Assert.Contains("\"first_name\":\"Sarah\",\"last_name\":\"Johnson-Smith\",\"date_of_birth\":\"1985-03-15\"", output);
+            Assert.StartsWith("200 OK", steps[4]);
+            Assert.Contains("\"eligible\":true", steps[4]);
+            Assert.StartsWith("200 OK", steps[5]);
+            Assert.Contains("Idempotent-Replayed: true", steps[5]);
+            Assert.Equal(Body(steps[4]), Body(steps[5]));
+            Assert.Matches("\"payer\":\\{\"calls\":1,\"distinct_keys\":1,", output);
             Assert.True(File.Exists(Path.Combine(workingDirectory, "inbox-sample.db")), "the SQLite file is created under the working directory");
 
             using var http = new HttpClient { BaseAddress = api.BaseAddress };

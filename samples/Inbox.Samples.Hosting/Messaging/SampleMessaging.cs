@@ -2,6 +2,7 @@ using Inbox.MassTransit;
 using Inbox.Samples.Data;
 using Inbox.Samples.Hosting.Consumers;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Inbox.Samples.Hosting;
 
@@ -85,12 +86,9 @@ public static class SampleMessaging
             }
         });
 
-        if (consume)
-        {
-            services.AddSingleton<Downstream>();
-            services.AddHttpClient(Downstream.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(configuration.GetValue("Downstream:TimeoutSeconds", 10)));
-        }
-
+        // The consumers call downstream, and so does the API's synchronous eligibility check.
+        services.TryAddSingleton<Downstream>();
+        services.AddHttpClient(Downstream.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(configuration.GetValue("Downstream:TimeoutSeconds", 10)));
         return services;
     }
 }

@@ -4,13 +4,13 @@ using Microsoft.AspNetCore.Http;
 namespace Inbox.Samples.Hosting.Simulator;
 
 /// <summary>
-/// A stand-in for the webhook subscriber and the print provider. It records every call it receives by
+/// A stand-in for the webhook subscriber, the print provider and the payer's eligibility service. It records every call it receives by
 /// downstream key and deduplicates like a well-behaved downstream: a repeated key gets the same answer.
 /// <c>GET /effects</c> reports the calls; <c>PUT /faults</c> makes a fraction of calls fail or stall.
 /// </summary>
 public static class DownstreamSimulator
 {
-    private static readonly string[] Kinds = ["webhooks", "letters"];
+    private static readonly string[] Kinds = ["webhooks", "letters", "payer"];
 
     public static IServiceCollection AddDownstreamSimulator(this IServiceCollection services, IConfiguration configuration)
     {
@@ -51,6 +51,19 @@ public static class DownstreamSimulator
             return await EffectAsync("letters", key, ledger, faults, () => Results.Accepted(value: new { letter_id = RandomIds.Derive("ltr_", key) }), cancellationToken);
         });
 
+        group.MapPost("/payers/{payer}/eligibility", async (string payer, EligibilityCheck check, HttpRequest request, EffectLedger ledger, FaultPlan faults, CancellationToken cancellationToken) =>
+        {
+            var key = request.Headers["Idempotency-Key"].ToString();
+            if (key.Length == 0)
+            {
+                return Results.BadRequest(new { error = "Idempotency-Key header is required" });
+            }
+
+            // Members whose id starts with X are not covered; everyone else is on the payer's one plan.
+            var eligible = !check.MemberId.StartsWith('X');
+            return await EffectAsync("payer", key, ledger, faults, () => Results.Ok(new { eligible, plan = eligible ? $"{payer} PPO" : null }), cancellationToken);
+        });
+
         group.MapGet("/effects", (EffectLedger ledger) => Results.Ok(ledger.Snapshot(Kinds)));
         group.MapDelete("/effects", (EffectLedger ledger) =>
         {
@@ -82,6 +95,10 @@ public static class DownstreamSimulator
 
         return answer();
     }
+
+    public sealed record EligibilityCheck(
+        [property: System.Text.Json.Serialization.JsonPropertyName("patient_id")] string PatientId,
+        [property: System.Text.Json.Serialization.JsonPropertyName("member_id")] string MemberId);
 
     public sealed record FaultSettings(
         [property: System.Text.Json.Serialization.JsonPropertyName("fail_rate")] double FailRate,
