@@ -21,7 +21,11 @@ var runSimulator = configuration.GetValue("Api:RunSimulator", embedded);
 
 builder.Services.AddSampleDatabase(configuration);
 builder.Services
-    .AddIdempotency(options => options.MaxBodySize = configuration.GetValue("Api:MaxBodyBytes", 64 * 1024))
+    .AddIdempotency(options =>
+    {
+        options.MaxBodySize = configuration.GetValue("Api:MaxBodyBytes", 64 * 1024);
+        options.DefaultPolicy.LeaseDuration = TimeSpan.FromSeconds(configuration.GetValue("Api:LeaseSeconds", 30));
+    })
     .UseSampleStore(configuration)
     .UseMassTransit();
 builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
