@@ -1,6 +1,7 @@
 using System.Buffers;
 using Inbox.AspNetCore.Diagnostics;
 using Inbox.AspNetCore.Keys;
+using Inbox.AspNetCore.Responses;
 using Inbox.AspNetCore.Synchronous;
 using Inbox.Fingerprints;
 using Inbox.Operations;
@@ -39,10 +40,11 @@ internal sealed class IdempotencyMiddleware(
         var routePattern = RoutePatternOf(routeEndpoint, context);
         var endpoint = $"{context.Request.Method} {routePattern}";
 
-        var (key, keyError) = KeyHeaderReader.Read(context.Request.Headers, settings, policy);
+        var (key, keyError, keyRule) = KeyHeaderReader.Read(context.Request.Headers, settings, policy);
         if (keyError is not null)
         {
-            await RejectKeyAsync(context, endpoint, InboxErrorCodes.InvalidIdempotencyKey, keyError).ConfigureAwait(false);
+            await RejectKeyAsync(context, endpoint, policy, new InboxError(StatusCodes.Status400BadRequest, InboxErrorCodes.InvalidIdempotencyKey, keyError) { KeyRule = keyRule })
+                .ConfigureAwait(false);
             return;
         }
 
@@ -51,8 +53,11 @@ internal sealed class IdempotencyMiddleware(
             await RejectKeyAsync(
                 context,
                 endpoint,
-                InboxErrorCodes.IdempotencyKeyRequired,
-                $"This endpoint requires an {settings.HeaderName} header: send one key per logical operation and reuse it on retries.")
+                policy,
+                new InboxError(
+                    StatusCodes.Status400BadRequest,
+                    InboxErrorCodes.IdempotencyKeyRequired,
+                    $"This endpoint requires an {settings.HeaderName} header: send one key per logical operation and reuse it on retries."))
                 .ConfigureAwait(false);
             return;
         }
@@ -79,7 +84,7 @@ internal sealed class IdempotencyMiddleware(
         if (body is null)
         {
             Log.BodyTooLarge(logger, endpoint, settings.MaxBodySize);
-            await writer.WriteErrorAsync(context, new InboxError(
+            await writer.WriteErrorAsync(context, policy, new InboxError(
                 StatusCodes.Status413PayloadTooLarge,
                 InboxErrorCodes.RequestBodyTooLarge,
                 $"The request body must be at most {settings.MaxBodySize} bytes.")).ConfigureAwait(false);
@@ -132,11 +137,11 @@ internal sealed class IdempotencyMiddleware(
     private static bool AppliesTo(string method) =>
         HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method);
 
-    private Task RejectKeyAsync(HttpContext context, string endpoint, string code, string message)
+    private Task RejectKeyAsync(HttpContext context, string endpoint, IdempotencyPolicy policy, InboxError error)
     {
         metrics.KeyRejected(endpoint);
-        Log.KeyRejected(logger, endpoint, message);
-        return writer.WriteErrorAsync(context, new InboxError(StatusCodes.Status400BadRequest, code, message));
+        Log.KeyRejected(logger, endpoint, error.Message);
+        return writer.WriteErrorAsync(context, policy, error);
     }
 
     /// <summary>Reads the whole body, or returns <see langword="null"/> as soon as it exceeds <paramref name="limit"/>.</summary>

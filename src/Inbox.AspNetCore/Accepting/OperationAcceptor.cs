@@ -76,7 +76,7 @@ internal sealed class OperationAcceptor(
                 metrics.InUse(feature.Scope.Endpoint);
                 Log.InUse(logger, feature.Scope.Endpoint, settings.InUseTimeout);
                 context.Response.Headers.RetryAfter = RetryAfter.Seconds(settings.RetryAfter);
-                await writer.WriteErrorAsync(context, new InboxError(
+                await writer.WriteErrorAsync(context, feature.Policy, new InboxError(
                     StatusCodes.Status409Conflict,
                     InboxErrorCodes.IdempotencyKeyInUse,
                     "Another request with this idempotency key is still being accepted; retry after the Retry-After interval.")).ConfigureAwait(false);
@@ -84,7 +84,7 @@ internal sealed class OperationAcceptor(
             }
             catch (InboxStoreUnavailableException exception) when (!context.RequestAborted.IsCancellationRequested)
             {
-                await StoreUnavailable.WriteAsync(context, writer, settings, logger, exception).ConfigureAwait(false);
+                await StoreUnavailable.WriteAsync(context, writer, settings, feature.Policy, logger, exception).ConfigureAwait(false);
                 return;
             }
         }
@@ -109,7 +109,7 @@ internal sealed class OperationAcceptor(
 
         metrics.Mismatched(feature.Scope.Endpoint);
         Log.Mismatched(logger, outcome.OperationId, feature.Scope.Endpoint);
-        await writer.WriteErrorAsync(context, new InboxError(
+        await writer.WriteErrorAsync(context, feature.Policy, new InboxError(
             settings.MismatchStatusCode,
             InboxErrorCodes.IdempotencyKeyMismatchedBody,
             "This idempotency key was already used with a different request body; use a new key for a new operation.")).ConfigureAwait(false);

@@ -10,9 +10,10 @@ namespace Inbox.AspNetCore.Keys;
 internal static class KeyHeaderReader
 {
     /// <summary>
-    /// Returns the key (or <see langword="null"/> when none was sent) or the error that rejects the request.
+    /// Returns the key (or <see langword="null"/> when none was sent) or the error that rejects the request, with the
+    /// key rule it broke (<see cref="IdempotencyKeyError.None"/> for a repeated header or two that disagree).
     /// </summary>
-    public static (string? Key, string? Error) Read(IHeaderDictionary headers, IdempotencyOptions options, IdempotencyPolicy policy)
+    public static (string? Key, string? Error, IdempotencyKeyError Rule) Read(IHeaderDictionary headers, IdempotencyOptions options, IdempotencyPolicy policy)
     {
         var primary = ReadOne(headers, options.HeaderName, policy);
         if (primary.Error is not null)
@@ -33,30 +34,30 @@ internal static class KeyHeaderReader
 
         if (primary.Key is not null && alternate.Key is not null && !string.Equals(primary.Key, alternate.Key, StringComparison.Ordinal))
         {
-            return (null, $"The {options.HeaderName} and {options.AlternateHeaderName} headers carry different values; send one key.");
+            return (null, $"The {options.HeaderName} and {options.AlternateHeaderName} headers carry different values; send one key.", IdempotencyKeyError.None);
         }
 
-        return (primary.Key ?? alternate.Key, null);
+        return (primary.Key ?? alternate.Key, null, IdempotencyKeyError.None);
     }
 
-    private static (string? Key, string? Error) ReadOne(IHeaderDictionary headers, string name, IdempotencyPolicy policy)
+    private static (string? Key, string? Error, IdempotencyKeyError Rule) ReadOne(IHeaderDictionary headers, string name, IdempotencyPolicy policy)
     {
         if (!headers.TryGetValue(name, out var values))
         {
-            return (null, null);
+            return (null, null, IdempotencyKeyError.None);
         }
 
         if (values.Count == 0)
         {
-            return (null, IdempotencyKeyError.Empty.Describe(name));
+            return (null, IdempotencyKeyError.Empty.Describe(name), IdempotencyKeyError.Empty);
         }
 
         if (values.Count > 1)
         {
-            return (null, $"The {name} header must be sent once; it was sent {values.Count} times.");
+            return (null, $"The {name} header must be sent once; it was sent {values.Count} times.", IdempotencyKeyError.None);
         }
 
         var error = IdempotencyKey.Parse(values[0], policy.RequireUuid, out var key);
-        return error == IdempotencyKeyError.None ? (key, null) : (null, error.Describe(name));
+        return error == IdempotencyKeyError.None ? (key, null, error) : (null, error.Describe(name), error);
     }
 }

@@ -38,4 +38,13 @@ public sealed class IdempotencyPolicy
     /// would get again, that is all but 401, 403, 408, 409 and 429.
     /// </summary>
     public Func<int, bool> StoresResponse { get; set; } = IdempotencyDefaults.StoresResponse;
+
+    /// <summary>
+    /// Rewrites the errors Inbox answers on this policy's endpoints (their status, code, message or type), so an API
+    /// can keep the codes its clients already know, e.g. <c>CONFLICT</c> for a reused key, or word a key rule its own
+    /// way (<see cref="InboxError.KeyRule"/>). It sees every error Inbox writes for the endpoint: invalid or missing
+    /// keys, bodies too large, mismatches, keys in use and an unavailable store. Return the error unchanged for the
+    /// others. Default: <see langword="null"/> (Inbox's own codes, <see cref="InboxErrorCodes"/>).
+    /// </summary>
+    public Func<InboxError, InboxError>? MapError { get; set; }
 }

@@ -39,6 +39,11 @@ internal sealed class EnvelopeResponseWriter : IInboxResponseWriter
             writer.WriteStartObject("error");
             writer.WriteString("code", error.Code);
             writer.WriteString("message", error.Message);
+            if (error.Type is not null)
+            {
+                writer.WriteString("type", error.Type);
+            }
+
             writer.WriteEndObject();
             writer.WriteEndObject();
         });

@@ -20,7 +20,7 @@ internal sealed class ProblemDetailsResponseWriter : IInboxResponseWriter
         var body = Json.Write(writer =>
         {
             writer.WriteStartObject();
-            writer.WriteString("type", "about:blank");
+            writer.WriteString("type", error.Type ?? "about:blank");
             writer.WriteString("title", ReasonPhrases.GetReasonPhrase(error.StatusCode));
             writer.WriteNumber("status", error.StatusCode);
             writer.WriteString("detail", error.Message);

@@ -10,11 +10,11 @@ namespace Inbox.AspNetCore.Responses;
 /// </summary>
 internal static class StoreUnavailable
 {
-    public static Task WriteAsync(HttpContext context, IInboxResponseWriter writer, IdempotencyOptions options, ILogger logger, Exception exception)
+    public static Task WriteAsync(HttpContext context, IInboxResponseWriter writer, IdempotencyOptions options, IdempotencyPolicy? policy, ILogger logger, Exception exception)
     {
         Log.StoreUnavailable(logger, exception);
         context.Response.Headers.RetryAfter = RetryAfter.Seconds(options.RetryAfter);
-        return writer.WriteErrorAsync(context, new InboxError(
+        return writer.WriteErrorAsync(context, policy, new InboxError(
             StatusCodes.Status503ServiceUnavailable,
             InboxErrorCodes.ServiceUnavailable,
             "The operation store is unavailable; retry with the same idempotency key after the Retry-After interval."));

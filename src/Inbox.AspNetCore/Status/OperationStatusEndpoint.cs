@@ -40,7 +40,7 @@ internal sealed class OperationStatusEndpoint(
         }
         catch (InboxStoreUnavailableException exception) when (!context.RequestAborted.IsCancellationRequested)
         {
-            await StoreUnavailable.WriteAsync(context, writer, options.Value, logger, exception).ConfigureAwait(false);
+            await StoreUnavailable.WriteAsync(context, writer, options.Value, policy: null, logger, exception).ConfigureAwait(false);
             return;
         }
 

@@ -139,12 +139,12 @@ internal sealed class SynchronousExchange(
             catch (Exception exception) when (
                 !context.RequestAborted.IsCancellationRequested && (exception is TimeoutException || inUse.IsCancellationRequested))
             {
-                await requests.WriteInUseAsync(context, feature.Scope.Endpoint, settings.RetryAfter).ConfigureAwait(false);
+                await requests.WriteInUseAsync(context, feature, settings.RetryAfter).ConfigureAwait(false);
                 return false;
             }
             catch (InboxStoreUnavailableException exception) when (!context.RequestAborted.IsCancellationRequested)
             {
-                await requests.WriteStoreUnavailableAsync(context, exception).ConfigureAwait(false);
+                await requests.WriteStoreUnavailableAsync(context, feature, exception).ConfigureAwait(false);
                 return false;
             }
         }
@@ -159,7 +159,7 @@ internal sealed class SynchronousExchange(
 
         if (!claim.Fingerprint.AsSpan().SequenceEqual(feature.Fingerprint))
         {
-            await requests.WriteMismatchAsync(context, claim.OperationId, feature.Scope.Endpoint).ConfigureAwait(false);
+            await requests.WriteMismatchAsync(context, claim.OperationId, feature).ConfigureAwait(false);
             return false;
         }
 
@@ -173,7 +173,7 @@ internal sealed class SynchronousExchange(
         var retryAfter = claim.LeaseExpiresAt is { } lease
             ? TimeSpan.FromSeconds(Math.Max(settings.RetryAfter.TotalSeconds, Math.Ceiling((lease + settings.LeaseSkewMargin - now).TotalSeconds)))
             : settings.RetryAfter;
-        await requests.WriteInUseAsync(context, feature.Scope.Endpoint, retryAfter).ConfigureAwait(false);
+        await requests.WriteInUseAsync(context, feature, retryAfter).ConfigureAwait(false);
         return false;
     }
 

@@ -54,29 +54,29 @@ internal sealed class SynchronousRequests(
         {
             // Nothing of the handler's response was sent: the client retries with the same key.
             context.Response.Clear();
-            await WriteStoreUnavailableAsync(context, exception).ConfigureAwait(false);
+            await WriteStoreUnavailableAsync(context, feature, exception).ConfigureAwait(false);
         }
     }
 
-    public Task WriteInUseAsync(HttpContext context, string endpoint, TimeSpan retryAfter)
+    public Task WriteInUseAsync(HttpContext context, IIdempotencyFeature feature, TimeSpan retryAfter)
     {
-        metrics.InUse(endpoint);
-        Log.InUse(logger, endpoint, options.Value.InUseTimeout);
+        metrics.InUse(feature.Scope.Endpoint);
+        Log.InUse(logger, feature.Scope.Endpoint, options.Value.InUseTimeout);
         context.Response.Headers.RetryAfter = RetryAfter.Seconds(retryAfter);
-        return writer.WriteErrorAsync(context, new InboxError(
+        return writer.WriteErrorAsync(context, feature.Policy, new InboxError(
             StatusCodes.Status409Conflict,
             InboxErrorCodes.IdempotencyKeyInUse,
             "Another request with this idempotency key is still being processed; retry after the Retry-After interval."));
     }
 
-    public Task WriteStoreUnavailableAsync(HttpContext context, InboxStoreUnavailableException exception) =>
-        StoreUnavailable.WriteAsync(context, writer, options.Value, logger, exception);
+    public Task WriteStoreUnavailableAsync(HttpContext context, IIdempotencyFeature feature, InboxStoreUnavailableException exception) =>
+        StoreUnavailable.WriteAsync(context, writer, options.Value, feature.Policy, logger, exception);
 
-    public Task WriteMismatchAsync(HttpContext context, string operationId, string endpoint)
+    public Task WriteMismatchAsync(HttpContext context, string operationId, IIdempotencyFeature feature)
     {
-        metrics.Mismatched(endpoint);
-        Log.Mismatched(logger, operationId, endpoint);
-        return writer.WriteErrorAsync(context, new InboxError(
+        metrics.Mismatched(feature.Scope.Endpoint);
+        Log.Mismatched(logger, operationId, feature.Scope.Endpoint);
+        return writer.WriteErrorAsync(context, feature.Policy, new InboxError(
             options.Value.MismatchStatusCode,
             InboxErrorCodes.IdempotencyKeyMismatchedBody,
             "This idempotency key was already used with a different request body; use a new key for a new operation."));
