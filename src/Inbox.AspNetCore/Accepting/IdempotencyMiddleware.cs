@@ -1,11 +1,11 @@
 using System.Buffers;
 using Inbox.AspNetCore.Diagnostics;
 using Inbox.AspNetCore.Keys;
+using Inbox.AspNetCore.Responses;
 using Inbox.Fingerprints;
 using Inbox.Operations;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -87,15 +87,37 @@ internal sealed class IdempotencyMiddleware(
 
         context.Request.Body = new MemoryStream(body, writable: false);
 
-        var tenant = await context.RequestServices.GetRequiredService<ITenantResolver>()
-            .ResolveTenantAsync(context).ConfigureAwait(false) ?? string.Empty;
+        var tenant = await TenantUnresolved.ResolveOrRefuseAsync(context, writer, logger, endpoint).ConfigureAwait(false);
+        if (tenant is null)
+        {
+            return;
+        }
+
         if (tenant.Length > OperationScope.MaxTenantLength)
         {
             throw new InvalidOperationException(
                 $"The tenant resolver returned a tenant of {tenant.Length} characters; at most {OperationScope.MaxTenantLength} fit the scope.");
         }
 
-        var fingerprint = RequestFingerprint.Compute(context.Request.Method, routePattern, body, context.Request.HasJsonContentType());
+        byte[] fingerprint;
+        try
+        {
+            fingerprint = RequestFingerprint.Compute(
+                context.Request.Method,
+                routePattern,
+                RequestTargetValues.RouteValuesOf(routeEndpoint, context.Request),
+                RequestTargetValues.QueryOf(context.Request),
+                body,
+                context.Request.HasJsonContentType());
+        }
+        catch (DuplicateJsonMemberException exception)
+        {
+            Log.DuplicateJsonMember(logger, endpoint);
+            await writer.WriteErrorAsync(context, new InboxError(
+                StatusCodes.Status400BadRequest, InboxErrorCodes.DuplicateJsonMember, exception.Message + " Send each member once.")).ConfigureAwait(false);
+            return;
+        }
+
         context.Features.Set<IIdempotencyFeature>(
             new IdempotencyFeature(key, new OperationScope(tenant, endpoint), fingerprint, policy));
 

@@ -36,4 +36,11 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Error, "Operations with message type {MessageType} are accepted and published, but the relay cannot republish them faithfully (at {Member}): {Reason} " +
         "Fix the type; name it on its endpoint with Publishes(typeof(...)) so the application checks it at start-up.", EventName = "MessageTypeCannotRoundTrip")]
     public static partial void MessageTypeCannotRoundTrip(ILogger logger, string? messageType, string? member, string reason);
+
+    [LoggerMessage(11, LogLevel.Information, "Rejected a request on {Endpoint}: its JSON body names a member more than once.", EventName = "DuplicateJsonMember")]
+    public static partial void DuplicateJsonMember(ILogger logger, string endpoint);
+
+    // The application's configuration, not the client's doing: every request of such a principal is refused.
+    [LoggerMessage(12, LogLevel.Warning, "Refused a request on {Endpoint} with 403: the tenant resolver found no tenant for its principal.", EventName = "TenantUnresolved")]
+    public static partial void TenantUnresolved(ILogger logger, string endpoint, Exception exception);
 }
