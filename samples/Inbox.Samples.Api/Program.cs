@@ -1,12 +1,12 @@
 using Inbox.AspNetCore;
 using Inbox.Samples.Api.Authentication;
 using Inbox.Samples.Api.Endpoints;
-using Inbox.Samples.Api.OpenApi;
 using Inbox.Samples.Contracts;
 using Inbox.Samples.Data;
 using Inbox.Samples.Hosting;
 using Inbox.Samples.Hosting.Simulator;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.OpenApi;
 using Scalar.AspNetCore;
 
 // With no configuration this is the embedded default: SQLite, the in-memory transport, the worker's consumers
@@ -37,7 +37,8 @@ if (runSimulator)
     builder.Services.AddDownstreamSimulator(configuration);
 }
 
-builder.Services.AddOpenApi(options => options.AddOperationTransformer<IdempotencyOpenApiTransformer>());
+// The library documents the key headers, Idempotent-Replayed and the contract's error answers on opted-in endpoints.
+builder.Services.AddOpenApi(options => options.AddIdempotency());
 builder.Services.AddSampleTelemetry(configuration, "inbox-samples-api");
 builder.Services.AddInboxCounters(configuration);
 
@@ -59,16 +60,22 @@ v1.MapPost("/claims", ClaimsEndpoint.SubmitAsync)
     .WithIdempotency()
     .Publishes(typeof(SubmitClaim))   // checked at start-up: the relay republishes it from its stored JSON
     .Accepts<ClaimsEndpoint.ClaimRequest>("application/json")
+    .Produces(StatusCodes.Status202Accepted)
+    .Produces(StatusCodes.Status401Unauthorized)
     .WithSummary("Submit an insurance claim");
 v1.MapPost("/webhook-events", WebhookEventsEndpoint.FireAsync)
     .WithIdempotency()
     .Publishes(typeof(FireWebhookEvent))
     .Accepts<WebhookEventsEndpoint.WebhookEventRequest>("application/json")
+    .Produces(StatusCodes.Status202Accepted)
+    .Produces(StatusCodes.Status401Unauthorized)
     .WithSummary("Fire a webhook event to a subscriber");
 v1.MapPost("/letters", LettersEndpoint.SendAsync)
     .WithIdempotency()
     .Publishes(typeof(SendLetter))
     .Accepts<LettersEndpoint.LetterRequest>("application/json")
+    .Produces(StatusCodes.Status202Accepted)
+    .Produces(StatusCodes.Status401Unauthorized)
     .WithSummary("Send a letter through the print provider");
 v1.MapPost("/patients", PatientsEndpoint.CreateAsync)
     .WithValidatedBody<PatientsEndpoint.PatientRequest>(PatientsEndpoint.ValidateNew)

@@ -93,15 +93,37 @@ internal sealed class IdempotencyMiddleware(
 
         context.Request.Body = new MemoryStream(body, writable: false);
 
-        var tenant = await context.RequestServices.GetRequiredService<ITenantResolver>()
-            .ResolveTenantAsync(context).ConfigureAwait(false) ?? string.Empty;
+        var tenant = await TenantUnresolved.ResolveOrRefuseAsync(context, writer, logger, endpoint).ConfigureAwait(false);
+        if (tenant is null)
+        {
+            return;
+        }
+
         if (tenant.Length > OperationScope.MaxTenantLength)
         {
             throw new InvalidOperationException(
                 $"The tenant resolver returned a tenant of {tenant.Length} characters; at most {OperationScope.MaxTenantLength} fit the scope.");
         }
 
-        var fingerprint = RequestFingerprint.Compute(context.Request.Method, routePattern, body, context.Request.HasJsonContentType());
+        byte[] fingerprint;
+        try
+        {
+            fingerprint = RequestFingerprint.Compute(
+                context.Request.Method,
+                routePattern,
+                RequestTargetValues.RouteValuesOf(routeEndpoint, context.Request),
+                RequestTargetValues.QueryOf(context.Request),
+                body,
+                context.Request.HasJsonContentType());
+        }
+        catch (DuplicateJsonMemberException exception)
+        {
+            Log.DuplicateJsonMember(logger, endpoint);
+            await writer.WriteErrorAsync(context, policy, new InboxError(
+                StatusCodes.Status400BadRequest, InboxErrorCodes.DuplicateJsonMember, exception.Message + " Send each member once.")).ConfigureAwait(false);
+            return;
+        }
+
         var feature = new IdempotencyFeature(key, new OperationScope(tenant, endpoint), fingerprint, policy);
         context.Features.Set<IIdempotencyFeature>(feature);
 

@@ -70,9 +70,21 @@ internal sealed class OperationAcceptor(
             {
                 outcome = await store.AcceptAsync(operation, settings.InUseTimeout, linked.Token).ConfigureAwait(false);
             }
+            catch (InboxStoreUnavailableException exception) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                await StoreUnavailable.WriteAsync(context, writer, settings, feature.Policy, logger, exception).ConfigureAwait(false);
+                return;
+            }
             catch (Exception exception) when (
                 !context.RequestAborted.IsCancellationRequested && (exception is TimeoutException || inUse.IsCancellationRequested))
             {
+                if (feature.IdempotencyKey is null)
+                {
+                    // No key, so nothing can be in use: the wait was on the database itself (a lock, the connection pool).
+                    await StoreUnavailable.WriteAsync(context, writer, settings, feature.Policy, logger, exception).ConfigureAwait(false);
+                    return;
+                }
+
                 metrics.InUse(feature.Scope.Endpoint);
                 Log.InUse(logger, feature.Scope.Endpoint, settings.InUseTimeout);
                 context.Response.Headers.RetryAfter = RetryAfter.Seconds(settings.RetryAfter);
@@ -80,11 +92,6 @@ internal sealed class OperationAcceptor(
                     StatusCodes.Status409Conflict,
                     InboxErrorCodes.IdempotencyKeyInUse,
                     "Another request with this idempotency key is still being accepted; retry after the Retry-After interval.")).ConfigureAwait(false);
-                return;
-            }
-            catch (InboxStoreUnavailableException exception) when (!context.RequestAborted.IsCancellationRequested)
-            {
-                await StoreUnavailable.WriteAsync(context, writer, settings, feature.Policy, logger, exception).ConfigureAwait(false);
                 return;
             }
         }

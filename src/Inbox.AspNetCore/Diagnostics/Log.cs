@@ -37,21 +37,28 @@ internal static partial class Log
         "Fix the type; name it on its endpoint with Publishes(typeof(...)) so the application checks it at start-up.", EventName = "MessageTypeCannotRoundTrip")]
     public static partial void MessageTypeCannotRoundTrip(ILogger logger, string? messageType, string? member, string reason);
 
-    [LoggerMessage(11, LogLevel.Debug, "Claimed operation {OperationId} on {Endpoint} ({Kind}).", EventName = "OperationClaimed")]
+    [LoggerMessage(11, LogLevel.Information, "Rejected a request on {Endpoint}: its JSON body names a member more than once.", EventName = "DuplicateJsonMember")]
+    public static partial void DuplicateJsonMember(ILogger logger, string endpoint);
+
+    // The application's configuration, not the client's doing: every request of such a principal is refused.
+    [LoggerMessage(12, LogLevel.Warning, "Refused a request on {Endpoint} with 403: the tenant resolver found no tenant for its principal.", EventName = "TenantUnresolved")]
+    public static partial void TenantUnresolved(ILogger logger, string endpoint, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Debug, "Claimed operation {OperationId} on {Endpoint} ({Kind}).", EventName = "OperationClaimed")]
     public static partial void Claimed(ILogger logger, string operationId, string endpoint, string kind);
 
-    [LoggerMessage(12, LogLevel.Debug, "Stored the response of operation {OperationId} on {Endpoint}.", EventName = "ResponseStored")]
+    [LoggerMessage(14, LogLevel.Debug, "Stored the response of operation {OperationId} on {Endpoint}.", EventName = "ResponseStored")]
     public static partial void ResponseStored(ILogger logger, string operationId, string endpoint);
 
-    [LoggerMessage(13, LogLevel.Debug, "Released the claim on operation {OperationId} on {Endpoint}: its response is not stored, so a retry runs again.", EventName = "ClaimReleased")]
+    [LoggerMessage(15, LogLevel.Debug, "Released the claim on operation {OperationId} on {Endpoint}: its response is not stored, so a retry runs again.", EventName = "ClaimReleased")]
     public static partial void ClaimReleased(ILogger logger, string operationId, string endpoint);
 
-    [LoggerMessage(14, LogLevel.Warning, "A response on {Endpoint} is larger than {Limit} bytes: it is sent but not stored, and its idempotency key is released (raise IdempotencyOptions.MaxResponseSize to store it).", EventName = "ResponseTooLarge")]
+    [LoggerMessage(16, LogLevel.Warning, "A response on {Endpoint} is larger than {Limit} bytes: it is sent but not stored, and its idempotency key is released (raise IdempotencyOptions.MaxResponseSize to store it).", EventName = "ResponseTooLarge")]
     public static partial void ResponseTooLarge(ILogger logger, string endpoint, long limit);
 
-    [LoggerMessage(15, LogLevel.Warning, "Operation {OperationId} on {Endpoint} was taken over by another request after its lease expired; this request's response is not stored.", EventName = "LeaseLost")]
+    [LoggerMessage(17, LogLevel.Warning, "Operation {OperationId} on {Endpoint} was taken over by another request after its lease expired; this request's response is not stored.", EventName = "LeaseLost")]
     public static partial void LeaseLost(ILogger logger, string operationId, string endpoint);
 
-    [LoggerMessage(16, LogLevel.Warning, "The claim on operation {OperationId} could not be released after its handler failed; it is free again when its lease expires.", EventName = "ReleaseFailed")]
+    [LoggerMessage(18, LogLevel.Warning, "The claim on operation {OperationId} could not be released after its handler failed; it is free again when its lease expires.", EventName = "ReleaseFailed")]
     public static partial void ReleaseFailed(ILogger logger, string? operationId, Exception exception);
 }

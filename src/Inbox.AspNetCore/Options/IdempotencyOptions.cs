@@ -28,7 +28,9 @@ public sealed class IdempotencyOptions
 
     /// <summary>
     /// How long a request waits on another request accepting the same key before it gets
-    /// <c>409 idempotency_key_in_use</c>. Default: 10 seconds.
+    /// <c>409 idempotency_key_in_use</c>. A request without a key, and any request on SQLite (whose one write lock
+    /// cannot tell this key's first request from another writer), gets <c>503 service_unavailable</c> instead.
+    /// Default: 10 seconds.
     /// </summary>
     public TimeSpan InUseTimeout { get; set; } = IdempotencyDefaults.InUseTimeout;
 

@@ -15,6 +15,18 @@ public static class InboxErrorCodes
     /// <summary>409: another request with the key is still being accepted; retry after <c>Retry-After</c>.</summary>
     public const string IdempotencyKeyInUse = "idempotency_key_in_use";
 
+    /// <summary>
+    /// 400: the JSON body names a member twice in one object, compared ignoring case (<c>{"Amount":1,"amount":2}</c>);
+    /// nothing is stored.
+    /// </summary>
+    public const string DuplicateJsonMember = "duplicate_json_member";
+
+    /// <summary>
+    /// 403: the caller is authenticated but has no tenant of its own (the default resolver: neither a tenant claim nor a
+    /// subject claim); nothing is stored.
+    /// </summary>
+    public const string TenantUnresolved = "tenant_unresolved";
+
     /// <summary>413: the body is larger than <see cref="IdempotencyOptions.MaxBodySize"/>.</summary>
     public const string RequestBodyTooLarge = "request_body_too_large";
 

@@ -30,8 +30,12 @@ internal sealed class OperationStatusEndpoint(
             return;
         }
 
-        var tenant = await context.RequestServices.GetRequiredService<ITenantResolver>()
-            .ResolveTenantAsync(context).ConfigureAwait(false) ?? string.Empty;
+        var tenant = await TenantUnresolved.ResolveOrRefuseAsync(context, writer, logger, context.GetEndpoint()?.DisplayName ?? Name).ConfigureAwait(false);
+        if (tenant is null)
+        {
+            return;
+        }
+
         var store = context.RequestServices.GetRequiredService<IOperationStore>();
         OperationRecord? operation;
         try

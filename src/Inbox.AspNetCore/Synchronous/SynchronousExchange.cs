@@ -136,15 +136,23 @@ internal sealed class SynchronousExchange(
                         .ClaimAsync(request, settings.InUseTimeout, linked.Token).ConfigureAwait(false)
                     : await Store(context).ClaimAsync(request, settings.InUseTimeout, linked.Token).ConfigureAwait(false);
             }
-            catch (Exception exception) when (
-                !context.RequestAborted.IsCancellationRequested && (exception is TimeoutException || inUse.IsCancellationRequested))
-            {
-                await requests.WriteInUseAsync(context, feature, settings.RetryAfter).ConfigureAwait(false);
-                return false;
-            }
             catch (InboxStoreUnavailableException exception) when (!context.RequestAborted.IsCancellationRequested)
             {
                 await requests.WriteStoreUnavailableAsync(context, feature, exception).ConfigureAwait(false);
+                return false;
+            }
+            catch (Exception exception) when (
+                !context.RequestAborted.IsCancellationRequested && (exception is TimeoutException || inUse.IsCancellationRequested))
+            {
+                if (feature.IdempotencyKey is null)
+                {
+                    // No key, so nothing can be in use: the wait was on the database itself (a lock, the connection pool).
+                    await requests.WriteStoreUnavailableAsync(context, feature, new InboxStoreUnavailableException("The claim waited too long on the database.", exception))
+                        .ConfigureAwait(false);
+                    return false;
+                }
+
+                await requests.WriteInUseAsync(context, feature, settings.RetryAfter).ConfigureAwait(false);
                 return false;
             }
         }

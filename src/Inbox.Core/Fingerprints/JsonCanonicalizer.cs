@@ -7,11 +7,15 @@ using System.Text.Json;
 namespace Inbox.Fingerprints;
 
 /// <summary>
-/// Writes a JSON document in a canonical form: object members sorted by name (ordinal over their UTF-8 bytes,
-/// stable for duplicate names), no insignificant whitespace, strings re-escaped one way. Numbers keep their text.
+/// Writes a JSON document in a canonical form: object members sorted by name (ordinal over their UTF-8 bytes), no
+/// insignificant whitespace, strings re-escaped one way. Numbers keep their text. A document that names a member twice
+/// in one object (compared ignoring case) has no canonical form.
 /// </summary>
 public static class JsonCanonicalizer
 {
+    // Objects up to this size are checked for duplicate names pair by pair, without allocating.
+    private const int PairwiseDuplicateCheckLimit = 16;
+
     private static readonly JsonWriterOptions WriterOptions = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
@@ -29,8 +33,19 @@ public static class JsonCanonicalizer
     /// <summary>
     /// Writes the canonical form of <paramref name="json"/> to <paramref name="output"/>.
     /// </summary>
-    /// <returns><see langword="false"/> when the input is not a single valid JSON document (nothing useful is written).</returns>
-    public static bool TryWrite(ReadOnlyMemory<byte> json, IBufferWriter<byte> output)
+    /// <returns>
+    /// <see langword="false"/> when the input is not a single valid JSON document or names a member twice in one object
+    /// (nothing useful is written).
+    /// </returns>
+    public static bool TryWrite(ReadOnlyMemory<byte> json, IBufferWriter<byte> output) =>
+        Write(json, output) == JsonCanonicalStatus.Written;
+
+    /// <summary>
+    /// Writes the canonical form of <paramref name="json"/> to <paramref name="output"/>, and says whether it could:
+    /// <see cref="JsonCanonicalStatus.NotJson"/> and <see cref="JsonCanonicalStatus.DuplicateMemberName"/> leave
+    /// nothing useful in <paramref name="output"/>.
+    /// </summary>
+    public static JsonCanonicalStatus Write(ReadOnlyMemory<byte> json, IBufferWriter<byte> output)
     {
         JsonDocument document;
         try
@@ -39,12 +54,12 @@ public static class JsonCanonicalizer
         }
         catch (JsonException)
         {
-            return false;
+            return JsonCanonicalStatus.NotJson;
         }
         catch (ArgumentException)
         {
             // Invalid UTF-8 surfaces as ArgumentException on some paths.
-            return false;
+            return JsonCanonicalStatus.NotJson;
         }
 
         using (document)
@@ -52,42 +67,46 @@ public static class JsonCanonicalizer
         {
             try
             {
-                Write(document.RootElement, writer);
+                return Write(document.RootElement, writer) ? JsonCanonicalStatus.Written : JsonCanonicalStatus.DuplicateMemberName;
             }
             catch (InvalidOperationException)
             {
                 // A string with invalid UTF-16 (lone surrogate escapes) cannot be re-encoded.
-                return false;
+                return JsonCanonicalStatus.NotJson;
             }
             catch (ArgumentException)
             {
-                return false;
+                return JsonCanonicalStatus.NotJson;
             }
         }
-
-        return true;
     }
 
-    /// <summary>Returns the canonical form of <paramref name="json"/>, or <see langword="null"/> when it is not valid JSON.</summary>
+    /// <summary>
+    /// Returns the canonical form of <paramref name="json"/>, or <see langword="null"/> when it is not valid JSON or
+    /// names a member twice in one object.
+    /// </summary>
     public static byte[]? Canonicalize(ReadOnlyMemory<byte> json)
     {
         var output = new ArrayBufferWriter<byte>(Math.Max(256, json.Length));
         return TryWrite(json, output) ? output.WrittenSpan.ToArray() : null;
     }
 
-    private static void Write(JsonElement element, Utf8JsonWriter writer)
+    /// <returns><see langword="false"/> as soon as an object names a member twice.</returns>
+    private static bool Write(JsonElement element, Utf8JsonWriter writer)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                WriteObject(element, writer);
-                break;
+                return WriteObject(element, writer);
 
             case JsonValueKind.Array:
                 writer.WriteStartArray();
                 foreach (var item in element.EnumerateArray())
                 {
-                    Write(item, writer);
+                    if (!Write(item, writer))
+                    {
+                        return false;
+                    }
                 }
 
                 writer.WriteEndArray();
@@ -123,9 +142,11 @@ public static class JsonCanonicalizer
                 writer.WriteNullValue();
                 break;
         }
+
+        return true;
     }
 
-    private static void WriteObject(JsonElement element, Utf8JsonWriter writer)
+    private static bool WriteObject(JsonElement element, Utf8JsonWriter writer)
     {
         var count = element.GetPropertyCount();
         var members = ArrayPool<Member>.Shared.Rent(count);
@@ -136,31 +157,74 @@ public static class JsonCanonicalizer
             {
                 var rawName = JsonMarshal.GetRawUtf8PropertyName(property);
                 var name = rawName.IndexOf((byte)'\\') < 0 ? null : Encoding.UTF8.GetBytes(property.Name);
-                members[index] = new Member(property, name, index);
+                members[index] = new Member(property, name);
                 index++;
             }
 
-            // Ordinal over the unescaped UTF-8 name; the position keeps duplicate names in document order.
-            members.AsSpan(0, count).Sort(static (a, b) =>
+            var sorted = members.AsSpan(0, count);
+            if (HasDuplicateName(sorted))
             {
-                var byName = a.Name.SequenceCompareTo(b.Name);
-                return byName != 0 ? byName : a.Index.CompareTo(b.Index);
-            });
+                return false;
+            }
+
+            // Ordinal over the unescaped UTF-8 name.
+            sorted.Sort(static (a, b) => a.Name.SequenceCompareTo(b.Name));
 
             writer.WriteStartObject();
-            foreach (var member in members.AsSpan(0, count))
+            foreach (var member in sorted)
             {
                 writer.WritePropertyName(member.Name);
-                Write(member.Property.Value, writer);
+                if (!Write(member.Property.Value, writer))
+                {
+                    return false;
+                }
             }
 
             writer.WriteEndObject();
+            return true;
         }
         finally
         {
             ArrayPool<Member>.Shared.Return(members, clearArray: true);
         }
     }
+
+    // Ignoring case as System.Text.Json's case-insensitive binding does (StringComparer.OrdinalIgnoreCase), so no two
+    // members can bind to one property.
+    private static bool HasDuplicateName(ReadOnlySpan<Member> members)
+    {
+        if (members.Length <= PairwiseDuplicateCheckLimit)
+        {
+            for (var i = 1; i < members.Length; i++)
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    if (NamesEqualIgnoringCase(members[i].Name, members[j].Name))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        var names = new HashSet<string>(members.Length, StringComparer.OrdinalIgnoreCase);
+        foreach (var member in members)
+        {
+            if (!names.Add(Encoding.UTF8.GetString(member.Name)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool NamesEqualIgnoringCase(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right) =>
+        Ascii.IsValid(left) && Ascii.IsValid(right)
+            ? Ascii.EqualsIgnoreCase(left, right)
+            : string.Equals(Encoding.UTF8.GetString(left), Encoding.UTF8.GetString(right), StringComparison.OrdinalIgnoreCase);
 
     private static bool IsPlainAscii(ReadOnlySpan<byte> text)
     {
@@ -175,11 +239,9 @@ public static class JsonCanonicalizer
         return true;
     }
 
-    private readonly struct Member(JsonProperty property, byte[]? unescapedName, int index)
+    private readonly struct Member(JsonProperty property, byte[]? unescapedName)
     {
         public JsonProperty Property { get; } = property;
-
-        public int Index { get; } = index;
 
         public ReadOnlySpan<byte> Name => unescapedName ?? JsonMarshal.GetRawUtf8PropertyName(Property);
     }

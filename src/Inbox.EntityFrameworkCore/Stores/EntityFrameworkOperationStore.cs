@@ -36,6 +36,18 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
         }
         catch (Exception exception) when (DatabaseErrors.IsWaitTimeout(exception))
         {
+            // SQLite locks the whole database for a writer, so a busy timeout there says the database was busy, not
+            // that this key is in use: an acceptance holds the lock for one insert, so a wait past the limit means
+            // another writer (a long transaction, a migration, a bulk sweep), whose lock cannot be told apart from a
+            // first request with the same key. The store reports it as unavailable (503 with Retry-After, which a
+            // client retries with the same key as safely as a 409 in use) rather than name a cause it cannot see.
+            // A request without a key has no key to be in use on any provider.
+            if (limitsByTimeout || operation.IdempotencyKey is null)
+            {
+                throw new InboxStoreUnavailableException(
+                    "The operation could not be accepted: the database stayed locked by another writer past the wait limit.", exception);
+            }
+
             throw new TimeoutException("Another acceptance holds this key and did not finish in time.", exception);
         }
         catch (Exception exception) when (DatabaseErrors.IsUnavailable(exception, cancellationToken))

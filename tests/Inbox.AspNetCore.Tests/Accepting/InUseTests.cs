@@ -3,6 +3,7 @@ using Inbox.AspNetCore.Tests.Support;
 using Inbox.EntityFrameworkCore.Model;
 using Inbox.Operations;
 using Inbox.Testing;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace Inbox.AspNetCore.Tests.Accepting;
@@ -108,9 +109,54 @@ public sealed class PostgresInUseTests : InUseTests
     }
 }
 
-public sealed class SqliteInUseTests : InUseTests
+/// <summary>
+/// SQLite has one write lock for the whole database, so a wait on it says the database is busy, not that a key is in
+/// use: past the wait limit every request, with a key or without, gets 503 service_unavailable with Retry-After.
+/// </summary>
+public sealed class SqliteBusyTests
 {
-    protected override DatabaseKind Kind => DatabaseKind.Sqlite;
+    [Theory]
+    [InlineData(null)]
+    [InlineData("key-1")]
+    public async Task Write_lock_held_by_another_connection_past_the_timeout_is_503_with_retry_after_and_the_retry_succeeds(string? key)
+    {
+        await using var api = await TestApi.StartAsync(
+            await TestDatabase.CreateAsync(DatabaseKind.Sqlite),
+            options => options.InUseTimeout = TimeSpan.FromMilliseconds(500),
+            time: TimeProvider.System,
+            kestrel: true);
+
+        // Another connection takes the database's write lock and keeps it, as a long transaction of any writer would.
+        await using (var holder = new SqliteConnection(api.Database.ConnectionString))
+        {
+            await holder.OpenAsync();
+            await using var transaction = (SqliteTransaction)await holder.BeginTransactionAsync();
+            await using (var write = holder.CreateCommand())
+            {
+                write.Transaction = transaction;
+                write.CommandText = "CREATE TABLE lock_holder (id INTEGER)";
+                await write.ExecuteNonQueryAsync();
+            }
+
+            var blocked = await api.Client.SendAsync(Http.Post("/claims", Http.ValidClaim, key: key));
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, blocked.StatusCode);
+            Assert.Equal("1", blocked.Header("Retry-After"));
+            var (code, message) = await blocked.ErrorAsync();
+            Assert.Equal("service_unavailable", code);
+            Assert.Contains("retry with the same idempotency key", message);
+            Assert.Empty(api.Publisher.Published);
+
+            await transaction.RollbackAsync();
+        }
+
+        Assert.Empty(await api.OperationsAsync());
+        var retry = await api.Client.SendAsync(Http.Post("/claims", Http.ValidClaim, key: key));
+
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Null(retry.Header("Idempotent-Replayed"));
+        Assert.Single(api.Publisher.Published);
+    }
 }
 
 public sealed class SqlServerInUseTests : InUseTests

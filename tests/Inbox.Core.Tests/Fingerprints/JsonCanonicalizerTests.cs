@@ -12,7 +12,7 @@ public sealed class JsonCanonicalizerTests
     [Fact]
     public void Members_are_sorted_by_ordinal_name_and_whitespace_removed()
     {
-        Assert.Equal("""{"A":2,"a":1,"b":[3,{"c":4,"d":5}]}""", Canonical("""{ "b": [3, {"d":5, "c":4}], "a": 1, "A": 2 }"""));
+        Assert.Equal("""{"Z":2,"a":1,"b":[3,{"c":4,"d":5}]}""", Canonical("""{ "b": [3, {"d":5, "c":4}], "a": 1, "Z": 2 }"""));
     }
 
     [Fact]
@@ -30,10 +30,45 @@ public sealed class JsonCanonicalizerTests
         }
     }
 
-    [Fact]
-    public void Duplicate_names_keep_their_document_order()
+    [Theory]
+    [InlineData("""{"Amount":1,"amount":2}""")]
+    [InlineData("""{"amount":2,"Amount":1}""")]
+    [InlineData("""{"a":1,"a":1}""")]
+    [InlineData("""{"a":1,"\u0041":2}""")]
+    [InlineData("""{"x":[1,{"k":{"deep":1,"DEEP":2}}]}""")]
+    [InlineData("""[{"ok":1},{"b":1,"B":2}]""")]
+    [InlineData("""{"stra\u00dfe":1,"STRA\u00dfE":2}""")]
+    [InlineData("""{"\u00e9t\u00e9":1,"\u00c9T\u00c9":2}""")]
+    public void Duplicate_member_names_ignoring_case_at_any_depth_have_no_canonical_form(string json)
     {
-        Assert.Equal("""{"a":1,"a":2,"b":0}""", Canonical("""{"b":0,"a":1,"a":2}"""));
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+
+        Assert.Equal(JsonCanonicalStatus.DuplicateMemberName, JsonCanonicalizer.Write(Encoding.UTF8.GetBytes(json), output));
+        Assert.Null(JsonCanonicalizer.Canonicalize(Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Fact]
+    public void Duplicate_names_are_found_in_objects_too_large_to_compare_pairwise()
+    {
+        var members = Enumerable.Range(0, 100).Select(i => $"\"m{i}\":{i}").ToList();
+        var distinct = "{" + string.Join(",", members) + "}";
+        members.Add("\"M57\":0");
+        var duplicated = "{" + string.Join(",", members) + "}";
+
+        Assert.NotNull(JsonCanonicalizer.Canonicalize(Encoding.UTF8.GetBytes(distinct)));
+        Assert.Equal(JsonCanonicalStatus.DuplicateMemberName, JsonCanonicalizer.Write(Encoding.UTF8.GetBytes(duplicated), new System.Buffers.ArrayBufferWriter<byte>()));
+    }
+
+    [Fact]
+    public void The_same_name_in_sibling_objects_is_no_duplicate()
+    {
+        Assert.Equal("""{"a":{"x":1},"b":{"X":2,"y":3}}""", Canonical("""{"b":{"y":3,"X":2},"a":{"x":1}}"""));
+    }
+
+    [Fact]
+    public void Invalid_documents_are_not_json_for_write()
+    {
+        Assert.Equal(JsonCanonicalStatus.NotJson, JsonCanonicalizer.Write("{"u8.ToArray(), new System.Buffers.ArrayBufferWriter<byte>()));
     }
 
     [Fact]
@@ -79,7 +114,7 @@ public sealed class JsonCanonicalizerTests
     }
 
     [Fact]
-    public void Canonicalizer_never_throws_on_random_bytes()
+    public void Canonicalizer_never_throws_on_random_bytes_and_the_fingerprint_throws_only_for_duplicate_names()
     {
         var random = new Random(7);
         var alphabet = Encoding.UTF8.GetBytes("{}[]\":,0123456789.eE+-truefalsn \\u\n\t");
@@ -91,13 +126,21 @@ public sealed class JsonCanonicalizerTests
                 bytes[j] = random.Next(4) == 0 ? (byte)random.Next(256) : alphabet[random.Next(alphabet.Length)];
             }
 
+            var status = JsonCanonicalizer.Write(bytes, new System.Buffers.ArrayBufferWriter<byte>());
             var canonical = JsonCanonicalizer.Canonicalize(bytes);
             if (canonical is not null)
             {
                 Assert.Equal(canonical, JsonCanonicalizer.Canonicalize(canonical));
             }
 
-            Assert.Equal(RequestFingerprint.Length, RequestFingerprint.Compute("POST", "/r", bytes, isJson: true).Length);
+            if (status == JsonCanonicalStatus.DuplicateMemberName)
+            {
+                Assert.Throws<DuplicateJsonMemberException>(() => RequestFingerprint.Compute("POST", "/r", bytes, isJson: true));
+            }
+            else
+            {
+                Assert.Equal(RequestFingerprint.Length, RequestFingerprint.Compute("POST", "/r", bytes, isJson: true).Length);
+            }
         }
     }
 

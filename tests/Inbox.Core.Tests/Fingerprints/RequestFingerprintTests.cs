@@ -78,4 +78,68 @@ public sealed class RequestFingerprintTests
             RequestFingerprint.Compute("POST", "/r", body, isJson: true),
             RequestFingerprint.Compute("POST", "/r", body, isJson: false));
     }
+
+    private static byte[] Target(
+        KeyValuePair<string, string?>[]? routeValues = null, KeyValuePair<string, string?>[]? query = null, string body = """{"a":1}""") =>
+        RequestFingerprint.Compute("POST", "/accounts/{account}/payments", routeValues ?? [], query ?? [], Encoding.UTF8.GetBytes(body), isJson: true);
+
+    private static KeyValuePair<string, string?>[] Pairs(params (string Name, string? Value)[] pairs) =>
+        pairs.Select(p => new KeyValuePair<string, string?>(p.Name, p.Value)).ToArray();
+
+    [Fact]
+    public void Route_values_are_part_of_the_fingerprint_and_compare_ordinally()
+    {
+        Assert.NotEqual(Target(Pairs(("account", "A"))), Target(Pairs(("account", "B"))));
+        Assert.NotEqual(Target(Pairs(("account", "A"))), Target(Pairs(("account", "a"))));
+        Assert.NotEqual(Target(Pairs(("account", "A"))), Target());
+        Assert.NotEqual(Target(Pairs(("account", ""))), Target(Pairs(("account", null))));
+        Assert.Equal(Target(Pairs(("account", "A"))), Target(Pairs(("account", "A"))));
+    }
+
+    [Fact]
+    public void Route_values_are_sorted_by_name()
+    {
+        Assert.Equal(Target(Pairs(("a", "1"), ("b", "2"))), Target(Pairs(("b", "2"), ("a", "1"))));
+        Assert.NotEqual(Target(Pairs(("a", "1"), ("b", "2"))), Target(Pairs(("a", "2"), ("b", "1"))));
+    }
+
+    [Fact]
+    public void Query_names_may_come_in_any_order_but_the_values_of_one_name_keep_theirs()
+    {
+        Assert.Equal(Target(query: Pairs(("a", "1"), ("b", "2"))), Target(query: Pairs(("b", "2"), ("a", "1"))));
+        Assert.Equal(
+            Target(query: Pairs(("tag", "1"), ("x", "0"), ("tag", "2"))),
+            Target(query: Pairs(("x", "0"), ("tag", "1"), ("tag", "2"))));
+        Assert.NotEqual(Target(query: Pairs(("tag", "1"), ("tag", "2"))), Target(query: Pairs(("tag", "2"), ("tag", "1"))));
+        Assert.NotEqual(Target(query: Pairs(("a", "1"))), Target(query: Pairs(("a", "1"), ("a", "1"))));
+        Assert.NotEqual(Target(query: Pairs(("a", "1"))), Target(query: Pairs(("A", "1"))));
+    }
+
+    [Fact]
+    public void Framing_keeps_route_values_query_and_body_apart()
+    {
+        Assert.NotEqual(Target(Pairs(("a", "1"))), Target(query: Pairs(("a", "1"))));
+        Assert.NotEqual(Target(Pairs(("ab", "c"))), Target(Pairs(("a", "bc"))));
+        Assert.NotEqual(Target(query: Pairs(("a", "b"), ("c", "d"))), Target(query: Pairs(("a", "b\u0000c"))));
+    }
+
+    [Fact]
+    public void Without_route_values_and_query_the_fingerprint_is_what_it_was_before_they_were_added()
+    {
+        // SHA-256 over "POST\n/v1/claims\njson\n" and the canonical {"a":1}: the 1.x framing, so operations stored by an
+        // earlier version on endpoints without route parameters or query keep matching their retries.
+        var expected = System.Security.Cryptography.SHA256.HashData("POST\n/v1/claims\njson\n{\"a\":1}"u8);
+
+        Assert.Equal(expected, RequestFingerprint.Compute("POST", "/v1/claims", [], [], """{ "a" : 1 }"""u8.ToArray(), isJson: true));
+        Assert.Equal(expected, Json("""{"a":1}"""));
+    }
+
+    [Fact]
+    public void A_json_body_with_a_duplicate_member_name_is_refused()
+    {
+        Assert.Throws<DuplicateJsonMemberException>(() => Json("""{"Amount":1,"amount":2}"""));
+        Assert.Equal(
+            RequestFingerprint.Length,
+            RequestFingerprint.Compute("POST", "/r", """{"Amount":1,"amount":2}"""u8.ToArray(), isJson: false).Length);
+    }
 }
