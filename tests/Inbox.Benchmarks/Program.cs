@@ -2,7 +2,7 @@ using Inbox.Benchmarks;
 using Inbox.Benchmarks.Consume;
 
 // What exactly-once costs, measured side by side on one broker and one database:
-//   dotnet run -c Release --project tests/Inbox.Benchmarks -- <consume|consume-embedded|accept|growth|micro|all> [--quick]
+//   dotnet run -c Release --project tests/Inbox.Benchmarks -- <consume|consume-embedded|accept|accept-sync|growth|micro|all> [--quick]
 //     [--messages N] [--rounds N] [--warmup N] [--concurrency 1,8,32]
 // Servers: INBOX_TEST_POSTGRES and INBOX_TEST_RABBITMQ (see eng/servers.sh), as for the tests.
 var options = BenchOptions.Parse(args);
@@ -11,6 +11,7 @@ var scenarios = new Dictionary<string, Func<BenchOptions, Task>>(StringComparer.
     ["consume"] = ConsumeScenario.RunAsync,
     ["consume-embedded"] = ConsumeScenario.RunEmbeddedAsync,
     ["accept"] = Inbox.Benchmarks.Accept.AcceptScenario.RunAsync,
+    ["accept-sync"] = Inbox.Benchmarks.AcceptSync.AcceptSyncScenario.RunAsync,
     ["growth"] = Inbox.Benchmarks.Growth.GrowthScenario.RunAsync,
     ["micro"] = Inbox.Benchmarks.Micro.MicroScenario.RunAsync,
 };

@@ -40,6 +40,49 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void Synchronous_endpoint_options_report_every_error_at_once()
+    {
+        var options = new IdempotencyOptions { MaxResponseSize = -1, LeaseSkewMargin = TimeSpan.FromSeconds(-1) };
+        options.AddPolicy("sync", policy =>
+        {
+            policy.LeaseDuration = TimeSpan.Zero;
+            policy.StoresResponse = null!;
+            policy.Mode = (IdempotencyMode)7;
+        });
+
+        var result = new IdempotencyOptionsValidator().Validate(null, options);
+
+        Assert.Equal(
+        [
+            "IdempotencyOptions.MaxResponseSize must not be negative; it is -1.",
+            "IdempotencyOptions.LeaseSkewMargin must not be negative; it is -00:00:01.",
+            "IdempotencyOptions.Policies[\"sync\"].LeaseDuration must be greater than zero; it is 00:00:00.",
+            "IdempotencyOptions.Policies[\"sync\"].StoresResponse must not be null.",
+            "IdempotencyOptions.Policies[\"sync\"].Mode must be Accept, Transactional or Leased; it is 7.",
+        ], result.Failures);
+    }
+
+    [Theory]
+    [InlineData(200, true)]
+    [InlineData(201, true)]
+    [InlineData(204, true)]
+    [InlineData(302, false)]
+    [InlineData(400, true)]
+    [InlineData(401, false)]
+    [InlineData(403, false)]
+    [InlineData(404, true)]
+    [InlineData(408, false)]
+    [InlineData(409, false)]
+    [InlineData(422, true)]
+    [InlineData(429, false)]
+    [InlineData(500, false)]
+    [InlineData(503, false)]
+    public void Default_stored_statuses_are_2xx_and_the_4xx_a_retry_gets_again(int status, bool stored)
+    {
+        Assert.Equal(stored, IdempotencyDefaults.StoresResponse(status));
+    }
+
+    [Fact]
     public void Default_options_are_valid()
     {
         Assert.True(new IdempotencyOptionsValidator().Validate(null, new IdempotencyOptions()).Succeeded);

@@ -80,12 +80,12 @@ public static class AcceptScenario
         Table.Print("accept (HTTP over Kestrel on 127.0.0.1, PostgreSQL + RabbitMQ)", "req", rounds, "plain publish");
     }
 
-    internal static Task<Result> LoadAsync(string name, Func<int, int, string, Task<HttpStatusCode>> send, int clients, int count, string run, Uri rabbit) =>
+    internal static Task<Result> LoadAsync(string name, Func<int, int, string, Task<HttpStatusCode>> send, int clients, int count, string run, Uri? rabbit) =>
         LoadAsync(name, send, clients, count, run, rabbit, until: null);
 
     /// <summary>Sends <paramref name="count"/> requests from <paramref name="clients"/> clients, or as many as fit until <paramref name="until"/> completes.</summary>
     internal static async Task<Result> LoadAsync(
-        string name, Func<int, int, string, Task<HttpStatusCode>> send, int clients, int count, string run, Uri rabbit, Task? until)
+        string name, Func<int, int, string, Task<HttpStatusCode>> send, int clients, int count, string run, Uri? rabbit, Task? until)
     {
         var recorder = new Recorder(count);
         var next = -1;
@@ -100,7 +100,7 @@ public static class AcceptScenario
                 var start = Stopwatch.GetTimestamp();
                 var status = await send(i, client, run);
                 recorder.Record(Stopwatch.GetTimestamp() - start);
-                if (status is not (HttpStatusCode.Accepted or HttpStatusCode.OK))
+                if (status is not (HttpStatusCode.Accepted or HttpStatusCode.OK or HttpStatusCode.Created))
                 {
                     Interlocked.Increment(ref failures);
                 }
@@ -112,7 +112,11 @@ public static class AcceptScenario
             throw new InvalidOperationException($"{name}: {failures} of {count} requests failed.");
         }
 
-        await PurgeSinkAsync(rabbit);
+        if (rabbit is not null)
+        {
+            await PurgeSinkAsync(rabbit);
+        }
+
         return result;
     }
 

@@ -5,7 +5,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Inbox.Benchmarks.Micro;
 
-/// <summary>BenchmarkDotNet, in process (no child build): key parsing and fingerprints, with allocations.</summary>
+/// <summary>BenchmarkDotNet, in process (no child build): key parsing, fingerprints and the response capture, with allocations.</summary>
 public static class MicroScenario
 {
     public static Task RunAsync(BenchOptions options)
@@ -14,6 +14,7 @@ public static class MicroScenario
         var config = DefaultConfig.Instance.AddJob(job).WithOptions(ConfigOptions.DisableOptimizationsValidator)
             .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "inbox-benchmarkdotnet"));
         BenchmarkRunner.Run<KeyAndFingerprintBenchmarks>(config);
+        BenchmarkRunner.Run<ResponseCaptureBenchmarks>(config);
         return Task.CompletedTask;
     }
 }
