@@ -47,13 +47,24 @@ public static class AcceptScenario
             ("status read", (i, _, _) => api.GetAsync($"/operations/{seeded[i % seeded.Length]}")),
         };
 
+        var rounds = await RunRoundsAsync(levels, variants, options, rabbit.AmqpUri);
+        Table.Print("accept (HTTP over Kestrel on 127.0.0.1, PostgreSQL + RabbitMQ)", "req", rounds, "plain publish");
+    }
+
+    /// <summary>
+    /// For each client level: a warm-up of every variant, then <see cref="BenchOptions.Rounds"/> rounds of every variant,
+    /// the order alternating round by round so that no variant always runs first.
+    /// </summary>
+    internal static async Task<List<IReadOnlyList<Result>>> RunRoundsAsync(
+        int[] levels, (string Name, Func<int, int, string, Task<HttpStatusCode>> Send)[] variants, BenchOptions options, Uri? rabbit)
+    {
         var rounds = new List<IReadOnlyList<Result>>();
         var run = 0;
         foreach (var clients in levels)
         {
             foreach (var variant in variants)
             {
-                await LoadAsync(variant.Name, variant.Send, Math.Max(clients, 8), options.Warmup, $"warm{run++}", rabbit.AmqpUri);
+                await LoadAsync(variant.Name, variant.Send, Math.Max(clients, 8), options.Warmup, $"warm{run++}", rabbit);
             }
 
             for (var round = 0; round < options.Rounds; round++)
@@ -61,7 +72,7 @@ public static class AcceptScenario
                 var results = new List<Result>();
                 foreach (var variant in round % 2 == 0 ? variants : variants.Reverse())
                 {
-                    var result = await LoadAsync(variant.Name, variant.Send, clients, options.Messages, $"run{run++}", rabbit.AmqpUri);
+                    var result = await LoadAsync(variant.Name, variant.Send, clients, options.Messages, $"run{run++}", rabbit);
                     Console.Error.WriteLine($"  {variant.Name} c={clients}: {result.PerSecond:F0} req/s");
                     results.Add(result);
                 }
@@ -77,7 +88,7 @@ public static class AcceptScenario
             }
         }
 
-        Table.Print("accept (HTTP over Kestrel on 127.0.0.1, PostgreSQL + RabbitMQ)", "req", rounds, "plain publish");
+        return rounds;
     }
 
     internal static Task<Result> LoadAsync(string name, Func<int, int, string, Task<HttpStatusCode>> send, int clients, int count, string run, Uri? rabbit) =>

@@ -38,36 +38,7 @@ public static class AcceptSyncScenario
             ("replay", (i, _, _) => api.PostAsync("/transactional", $"seed-{i % seeds}")),
         };
 
-        var rounds = new List<IReadOnlyList<Result>>();
-        var run = 0;
-        foreach (var clients in levels)
-        {
-            foreach (var variant in variants)
-            {
-                await AcceptScenario.LoadAsync(variant.Name, variant.Send, Math.Max(clients, 8), options.Warmup, $"warm{run++}", rabbit: null);
-            }
-
-            for (var round = 0; round < options.Rounds; round++)
-            {
-                var results = new List<Result>();
-                foreach (var variant in round % 2 == 0 ? variants : variants.Reverse())
-                {
-                    var result = await AcceptScenario.LoadAsync(variant.Name, variant.Send, clients, options.Messages, $"run{run++}", rabbit: null);
-                    Console.Error.WriteLine($"  {variant.Name} c={clients}: {result.PerSecond:F0} req/s");
-                    results.Add(result);
-                }
-
-                if (rounds.Count <= round)
-                {
-                    rounds.Add(results);
-                }
-                else
-                {
-                    rounds[round] = rounds[round].Concat(results).ToList();
-                }
-            }
-        }
-
+        var rounds = await AcceptScenario.RunRoundsAsync(levels, variants, options, rabbit: null);
         Table.Print("accept-sync (HTTP over Kestrel on 127.0.0.1, PostgreSQL)", "req", rounds, "bare handler");
     }
 
