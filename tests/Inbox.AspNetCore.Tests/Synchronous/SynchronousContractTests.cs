@@ -264,14 +264,25 @@ public abstract class SynchronousContractTests
     [InlineData("/mvc/patients")]
     public async Task Bad_input_is_rejected_before_the_claim_and_stores_nothing(string path)
     {
-        await using var api = await StartAsync();
+        await using var api = await StartAsync(o => o.MaxBodySize = 512);
 
         var badKey = await api.Client.SendAsync(Http.Post(path, Sarah, key: new string('k', 256)));
+        var twoKeys = Http.Post(path, Sarah, key: "key-1");
+        twoKeys.Headers.TryAddWithoutValidation("X-Idempotency-Key", "key-2");
+        var disagreeing = await api.Client.SendAsync(twoKeys);
+        var duplicateMember = await api.Client.SendAsync(Http.Post(path, """{"name": "Sarah", "Name": "Other"}""", key: "key-1"));
+        var tooLarge = await api.Client.SendAsync(Http.Post(path, $$"""{"name": "{{new string('s', 600)}}"}""", key: "key-1"));
         var badBody = await api.Client.SendAsync(Http.Post(path, """{"name": 12""", key: "key-1"));
         var corrected = await api.Client.SendAsync(Http.Post(path, Sarah, key: "key-1"));
 
         Assert.Equal(HttpStatusCode.BadRequest, badKey.StatusCode);
         Assert.Equal("invalid_idempotency_key", (await badKey.ErrorAsync()).Code);
+        Assert.Equal(HttpStatusCode.BadRequest, disagreeing.StatusCode);
+        Assert.Equal("invalid_idempotency_key", (await disagreeing.ErrorAsync()).Code);
+        Assert.Equal(HttpStatusCode.BadRequest, duplicateMember.StatusCode);
+        Assert.Equal("duplicate_json_member", (await duplicateMember.ErrorAsync()).Code);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Equal("request_body_too_large", (await tooLarge.ErrorAsync()).Code);
         Assert.Equal(HttpStatusCode.BadRequest, badBody.StatusCode);
         // The body the binder refused stored nothing: the same key with a corrected body runs.
         Assert.Equal(HttpStatusCode.Created, corrected.StatusCode);
@@ -327,6 +338,38 @@ public abstract class SynchronousContractTests
 public sealed class PostgresSynchronousContractTests : SynchronousContractTests
 {
     protected override DatabaseKind Kind => DatabaseKind.PostgreSql;
+
+    // PostgreSQL: the duplicate waits on the first request's uncommitted row, and only that row (SQLite's one write
+    // lock would make it wait on any writer).
+    [SkippableFact]
+    public async Task Transactional_duplicate_waits_on_the_first_request_then_gets_409_in_use_after_the_timeout_and_replays_once_it_commits()
+    {
+        await using var api = await StartAsync(o => o.InUseTimeout = TimeSpan.FromMilliseconds(500), time: TimeProvider.System, kestrel: true);
+        var probe = Probe(api);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        probe.Gate = gate;
+
+        var first = api.Client.SendAsync(Http.Post("/sync/patients", Sarah, key: "key-1"));
+        await probe.AtGate.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var blocked = await api.Client.SendAsync(Http.Post("/sync/patients", Sarah, key: "key-1"));
+
+        Assert.Equal(HttpStatusCode.Conflict, blocked.StatusCode);
+        Assert.Equal("idempotency_key_in_use", (await blocked.ErrorAsync()).Code);
+        Assert.Equal("1", blocked.Header("Retry-After"));
+        // Nothing of the first request is visible while it runs: its claim and its row are one uncommitted transaction.
+        Assert.Empty(await api.OperationsAsync());
+        Assert.Equal(0, await PatientsAsync(api));
+
+        gate.SetResult();
+        var created = await first;
+        var replay = await api.Client.SendAsync(Http.Post("/sync/patients", Sarah, key: "key-1"));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("true", replay.Header("Idempotent-Replayed"));
+        Assert.Equal(await created.Content.ReadAsByteArrayAsync(), await replay.Content.ReadAsByteArrayAsync());
+        Assert.Equal(1, probe.Runs);
+        Assert.Equal(1, await PatientsAsync(api));
+    }
 }
 
 public sealed class SqliteSynchronousContractTests : SynchronousContractTests
