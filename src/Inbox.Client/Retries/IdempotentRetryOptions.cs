@@ -54,7 +54,7 @@ public sealed class IdempotentRetryOptions
 
         if (double.IsNaN(JitterFactor) || JitterFactor is < 0 or > 1)
         {
-            errors.Add($"IdempotentRetryOptions.JitterFactor must be between 0 and 1; it is {JitterFactor}.");
+            errors.Add($"IdempotentRetryOptions.JitterFactor must be between 0 and 1; it is {JitterFactor.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
         }
 
         return errors;
