@@ -5,15 +5,25 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Inbox.Benchmarks.Micro;
 
-/// <summary>BenchmarkDotNet, in process (no child build): key parsing and fingerprints, with allocations.</summary>
+/// <summary>BenchmarkDotNet, in process (no child build), with allocations: key parsing and fingerprints; the client's handlers.</summary>
 public static class MicroScenario
 {
     public static Task RunAsync(BenchOptions options)
     {
-        var job = (options.Quick ? Job.ShortRun : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
-        var config = DefaultConfig.Instance.AddJob(job).WithOptions(ConfigOptions.DisableOptimizationsValidator)
-            .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "inbox-benchmarkdotnet"));
-        BenchmarkRunner.Run<KeyAndFingerprintBenchmarks>(config);
+        BenchmarkRunner.Run<KeyAndFingerprintBenchmarks>(Config(options));
         return Task.CompletedTask;
+    }
+
+    public static Task RunClientAsync(BenchOptions options)
+    {
+        BenchmarkRunner.Run<ClientHandlerBenchmarks>(Config(options));
+        return Task.CompletedTask;
+    }
+
+    private static IConfig Config(BenchOptions options)
+    {
+        var job = (options.Quick ? Job.ShortRun : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
+        return DefaultConfig.Instance.AddJob(job).WithOptions(ConfigOptions.DisableOptimizationsValidator)
+            .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "inbox-benchmarkdotnet"));
     }
 }

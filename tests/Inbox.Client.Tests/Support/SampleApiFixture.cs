@@ -30,9 +30,3 @@ public sealed class SampleApiFixture : IAsyncLifetime
         Directory.Delete(_workingDirectory, recursive: true);
     }
 }
-
-[CollectionDefinition(Name)]
-public sealed class SampleApiCollection : ICollectionFixture<SampleApiFixture>
-{
-    public const string Name = "The sample API";
-}
