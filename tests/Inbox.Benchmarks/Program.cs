@@ -2,7 +2,7 @@ using Inbox.Benchmarks;
 using Inbox.Benchmarks.Consume;
 
 // What exactly-once costs, measured side by side on one broker and one database:
-//   dotnet run -c Release --project tests/Inbox.Benchmarks -- <consume|consume-embedded|accept|accept-sync|growth|micro|all> [--quick]
+//   dotnet run -c Release --project tests/Inbox.Benchmarks -- <consume|consume-embedded|accept|accept-sync|growth|micro|client|all> [--quick]
 //     [--messages N] [--rounds N] [--warmup N] [--concurrency 1,8,32]
 // Servers: INBOX_TEST_POSTGRES and INBOX_TEST_RABBITMQ (see eng/servers.sh), as for the tests.
 var options = BenchOptions.Parse(args);
@@ -14,6 +14,7 @@ var scenarios = new Dictionary<string, Func<BenchOptions, Task>>(StringComparer.
     ["accept-sync"] = Inbox.Benchmarks.AcceptSync.AcceptSyncScenario.RunAsync,
     ["growth"] = Inbox.Benchmarks.Growth.GrowthScenario.RunAsync,
     ["micro"] = Inbox.Benchmarks.Micro.MicroScenario.RunAsync,
+    ["client"] = Inbox.Benchmarks.Micro.MicroScenario.RunClientAsync,
 };
 
 if (options.Scenario == "all")

@@ -1,0 +1,3 @@
+namespace Inbox.Client.Tests.Support;
+
+public sealed record ClaimResult(string ClaimId, string Status);

@@ -1,0 +1,3 @@
+namespace Inbox.Client.Tests.Support;
+
+public sealed record WebhookResult(string WebhookId, int SubscriberStatus);
