@@ -28,6 +28,29 @@ public sealed class SafeRetriesAgainstTheSampleTests(SampleApiFixture api)
     }
 
     [Fact]
+    public async Task A_synchronous_post_whose_answer_is_lost_is_retried_with_the_same_key_and_replayed()
+    {
+        using var clients = new TestClients(api.BaseAddress);
+        clients.Recorder.DropAnswer = attempt => attempt == 1;
+        var lastName = "Johnson-" + Guid.NewGuid().ToString("N");
+
+        using var response = await clients.Http.PostAsJsonAsync("/v1/patients", new { first_name = "Sarah", last_name = lastName, date_of_birth = "1985-03-15" });
+
+        var attempts = clients.Recorder.Attempts.Where(a => a.Method == HttpMethod.Post).ToArray();
+        Assert.Equal([null, HttpStatusCode.Created], attempts.Select(a => a.Status));
+        Assert.Single(attempts.Select(a => a.Key).Distinct());
+        Assert.NotNull(attempts[0].Key);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.True(response.IsIdempotentReplay(), "the retry got the response of the request whose answer was lost");
+
+        // The server ran the create once: the patient the replay names is the one it stored.
+        using var http = new HttpClient { BaseAddress = api.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "sk_test_org_a");
+        var read = await http.GetStringAsync(response.Headers.Location);
+        Assert.Contains(lastName, read);
+    }
+
+    [Fact]
     public async Task Every_attempt_carries_the_key_fixed_before_the_first()
     {
         using var clients = new TestClients(api.BaseAddress);
