@@ -142,7 +142,8 @@ internal sealed class IdempotencyMiddleware(
     // after binding and validation.
     private static bool ClaimsInFilter(Endpoint endpoint) =>
         endpoint.Metadata.GetMetadata<ClaimFilterMetadata>() is not null
-        || endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor>() is not null;
+        || endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.Abstractions.ActionDescriptor>()?.FilterDescriptors
+            .Any(descriptor => descriptor.Filter is IdempotentAttribute) == true;
 
     // Controllers' attribute routes have no leading slash; scopes read the same either way.
     private static string RoutePatternOf(Endpoint? routeEndpoint, HttpContext context)

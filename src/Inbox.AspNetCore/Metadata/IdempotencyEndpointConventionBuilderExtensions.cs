@@ -9,7 +9,8 @@ public static class IdempotencyEndpointConventionBuilderExtensions
     /// <summary>
     /// Opts the endpoint (a POST, PUT or PATCH) into the idempotency contract, with the named policy or the default
     /// one, in the policy's mode. Only adds metadata and the filter that claims a synchronous endpoint's operation
-    /// after its parameters are bound and validated: <c>app.UseIdempotency()</c> acts on them, and endpoints without
+    /// after its parameters are bound and validated (call it after the endpoint's own validation filters, which then run
+    /// first, so a request they reject stores nothing): <c>app.UseIdempotency()</c> acts on them, and endpoints without
     /// them are untouched. In <see cref="IdempotencyMode.Accept"/> the handler answers with <c>InboxResults.Accept(message)</c>.
     /// </summary>
     public static TBuilder WithIdempotency<TBuilder>(this TBuilder builder, string? policyName = null)

@@ -18,6 +18,14 @@ public static class SynchronousEndpoints
         app.MapPost("/sync/patients", CreatePatientAsync).WithIdempotency(IdempotencyMode.Transactional);
         app.MapPost("/sync/leased-patients", CreatePatientAsync).WithIdempotency(IdempotencyMode.Leased);
 
+        // A validation filter added before WithIdempotency runs before the claim.
+        app.MapPost("/sync/validated-patients", CreatePatientAsync)
+            .AddEndpointFilter(async (invocation, next) =>
+                invocation.GetArgument<PatientRequest>(0).Name.StartsWith(' ')
+                    ? Results.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["must not start with a space"] })
+                    : await next(invocation))
+            .WithIdempotency(IdempotencyMode.Transactional);
+
         // Answers the status in the route, after writing a row: for the stored and not-stored classes.
         app.MapPost("/sync/status/{code:int}", async (int code, PatientRequest request, TestDbContext db, HandlerProbe probe) =>
         {

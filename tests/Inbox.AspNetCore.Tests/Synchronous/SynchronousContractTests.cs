@@ -244,6 +244,20 @@ public abstract class SynchronousContractTests
     }
 
     [SkippableFact]
+    public async Task Endpoint_filters_added_before_with_idempotency_run_before_the_claim_so_what_they_reject_stores_nothing()
+    {
+        await using var api = await StartAsync();
+
+        var rejected = await api.Client.SendAsync(Http.Post("/sync/validated-patients", """{"name": " Sarah"}""", key: "key-1"));
+        var corrected = await api.Client.SendAsync(Http.Post("/sync/validated-patients", Sarah, key: "key-1"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, corrected.StatusCode);
+        Assert.Null(corrected.Header("Idempotent-Replayed"));
+        Assert.Equal(1, Probe(api).Runs);
+    }
+
+    [SkippableFact]
     public async Task Request_without_a_key_runs_every_time()
     {
         await using var api = await StartAsync();
