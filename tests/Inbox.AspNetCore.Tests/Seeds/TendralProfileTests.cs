@@ -116,6 +116,22 @@ public abstract class TendralProfileTests
         Assert.Equal(2, await SeedApi.RowsAsync(api));
     }
 
+    [SkippableFact]
+    public async Task Key_may_be_a_uuid_or_an_opaque_string_of_1_to_255_characters()
+    {
+        await using var api = await StartAsync();
+
+        var shortest = await api.Client.SendAsync(PostReferral(key: "k"));
+        var longest = await api.Client.SendAsync(PostReferral(key: new string('z', 255)));
+        var tooLong = await api.Client.SendAsync(PostReferral(key: new string('z', 256)));
+
+        Assert.Equal(HttpStatusCode.Created, shortest.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, longest.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Equal("invalid_idempotency_key", (await tooLong.ErrorAsync()).Code);
+        Assert.Equal(2, await SeedApi.RowsAsync(api));
+    }
+
     // Where Inbox differs (docs/seed-apis.md): Tendral keys on (api_key_id, key) alone, Inbox on (token, key, endpoint),
     // so one key on two endpoints is two operations here, where Tendral would answer IDEMPOTENCY_KEY_REUSED.
     [SkippableFact]
