@@ -14,6 +14,12 @@ public interface IIdempotencyFeature
     /// <summary>The tenant and endpoint the key belongs to.</summary>
     OperationScope Scope { get; }
 
+    /// <summary>
+    /// The endpoint the request came to (method and route pattern), as logs and metrics name it; the scope's endpoint
+    /// differs only for a policy that does not scope keys by endpoint (<see cref="IdempotencyPolicy.ScopeKeysByEndpoint"/>).
+    /// </summary>
+    string Endpoint => Scope.Endpoint;
+
     /// <summary>The request fingerprint.</summary>
     byte[] Fingerprint { get; }
 
@@ -21,9 +27,11 @@ public interface IIdempotencyFeature
     IdempotencyPolicy Policy { get; }
 }
 
-internal sealed class IdempotencyFeature(string? key, OperationScope scope, byte[] fingerprint, IdempotencyPolicy policy)
+internal sealed class IdempotencyFeature(string? key, OperationScope scope, byte[] fingerprint, IdempotencyPolicy policy, string endpoint)
     : IIdempotencyFeature
 {
+    public string Endpoint { get; } = endpoint;
+
     public string? IdempotencyKey { get; } = key;
 
     public OperationScope Scope { get; } = scope;

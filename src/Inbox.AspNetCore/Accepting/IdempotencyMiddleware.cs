@@ -124,7 +124,7 @@ internal sealed class IdempotencyMiddleware(
             return;
         }
 
-        var feature = new IdempotencyFeature(key, new OperationScope(tenant, endpoint), fingerprint, policy);
+        var feature = new IdempotencyFeature(key, new OperationScope(tenant, ScopeEndpoint(endpoint, metadata.PolicyName, policy)), fingerprint, policy, endpoint);
         context.Features.Set<IIdempotencyFeature>(feature);
 
         var mode = metadata.Mode ?? policy.Mode;
@@ -137,6 +137,10 @@ internal sealed class IdempotencyMiddleware(
         await context.RequestServices.GetRequiredService<SynchronousRequests>()
             .RunAsync(context, feature, mode, ClaimsInFilter(routeEndpoint!), next).ConfigureAwait(false);
     }
+
+    // The policy's endpoints share one key space when it does not scope keys by endpoint; its name keeps policies apart.
+    private static string ScopeEndpoint(string endpoint, string? policyName, IdempotencyPolicy policy) =>
+        policy.ScopeKeysByEndpoint ? endpoint : $"* (policy {policyName ?? "default"})";
 
     // WithIdempotency() adds the endpoint filter; on a controller, [Idempotent] is the action filter. Either claims
     // after binding and validation.

@@ -40,7 +40,7 @@ internal sealed class OperationAcceptor(
         var settings = options.Value;
         ReportIfRelayCannotRepublish(messageType);
         using var activity = InboxDiagnostics.ActivitySource.StartActivity("inbox.accept");
-        activity?.SetTag("inbox.endpoint", feature.Scope.Endpoint);
+        activity?.SetTag("inbox.endpoint", feature.Endpoint);
 
         // Whole milliseconds: what every provider stores exactly and what the status endpoint shows.
         var now = time.GetUtcNow();
@@ -85,8 +85,8 @@ internal sealed class OperationAcceptor(
                     return;
                 }
 
-                metrics.InUse(feature.Scope.Endpoint);
-                Log.InUse(logger, feature.Scope.Endpoint, settings.InUseTimeout);
+                metrics.InUse(feature.Endpoint);
+                Log.InUse(logger, feature.Endpoint, settings.InUseTimeout);
                 context.Response.Headers.RetryAfter = RetryAfter.Seconds(settings.RetryAfter);
                 await writer.WriteErrorAsync(context, feature.Policy, new InboxError(
                     StatusCodes.Status409Conflict,
@@ -99,8 +99,8 @@ internal sealed class OperationAcceptor(
         activity?.SetTag("inbox.operation_id", outcome.OperationId);
         if (outcome.Kind == AcceptOutcomeKind.Created)
         {
-            metrics.Accepted(feature.Scope.Endpoint);
-            Log.Accepted(logger, operationId, feature.Scope.Endpoint);
+            metrics.Accepted(feature.Endpoint);
+            Log.Accepted(logger, operationId, feature.Endpoint);
             await PublishAsync(context, operation, message, messageType, settings).ConfigureAwait(false);
             await StoredResponseWriter.WriteAsync(context, outcome.Response, replayed: false, ReplayedHeaderNames).ConfigureAwait(false);
             return;
@@ -108,14 +108,14 @@ internal sealed class OperationAcceptor(
 
         if (outcome.Fingerprint.AsSpan().SequenceEqual(feature.Fingerprint))
         {
-            metrics.Replayed(feature.Scope.Endpoint);
-            Log.Replayed(logger, outcome.OperationId, feature.Scope.Endpoint);
+            metrics.Replayed(feature.Endpoint);
+            Log.Replayed(logger, outcome.OperationId, feature.Endpoint);
             await StoredResponseWriter.WriteAsync(context, outcome.Response, replayed: true, ReplayedHeaderNames).ConfigureAwait(false);
             return;
         }
 
-        metrics.Mismatched(feature.Scope.Endpoint);
-        Log.Mismatched(logger, outcome.OperationId, feature.Scope.Endpoint);
+        metrics.Mismatched(feature.Endpoint);
+        Log.Mismatched(logger, outcome.OperationId, feature.Endpoint);
         await writer.WriteErrorAsync(context, feature.Policy, new InboxError(
             settings.MismatchStatusCode,
             InboxErrorCodes.IdempotencyKeyMismatchedBody,

@@ -19,6 +19,15 @@ public sealed class IdempotencyPolicy
     public TimeSpan Retention { get; set; } = IdempotencyDefaults.Retention;
 
     /// <summary>
+    /// Whether a key belongs to its endpoint (method and route pattern) as well as its tenant. Default:
+    /// <see langword="true"/>: the same key on another endpoint is another operation. With <see langword="false"/> the
+    /// endpoints of this policy share one key space per tenant (an API that keys on the caller and the key alone), so
+    /// the same key sent to another of them is a reuse with another request (the fingerprint holds the method and route)
+    /// and gets the mismatch. Logs and metrics still name the endpoint the request came to.
+    /// </summary>
+    public bool ScopeKeysByEndpoint { get; set; } = true;
+
+    /// <summary>
     /// The mode of endpoints that set none (<c>WithIdempotency(mode)</c>, <c>[Idempotent(Mode = ...)]</c>). Default:
     /// <see cref="IdempotencyMode.Accept"/>.
     /// </summary>

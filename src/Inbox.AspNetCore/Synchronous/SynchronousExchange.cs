@@ -44,7 +44,7 @@ internal sealed class SynchronousExchange(
             return;
         }
 
-        requests.ResponseTooLarge(feature.Scope.Endpoint);
+        requests.ResponseTooLarge(feature.Endpoint);
         await ReleaseAsync(context, keepWrites).ConfigureAwait(false);
     }
 
@@ -66,11 +66,11 @@ internal sealed class SynchronousExchange(
         }
         else if (!await Store(context).CompleteAsync(OperationId!, token, response, now, CancellationToken.None).ConfigureAwait(false))
         {
-            requests.LeaseLost(OperationId!, feature.Scope.Endpoint);
+            requests.LeaseLost(OperationId!, feature.Endpoint);
             return;
         }
 
-        requests.Completed(OperationId!, feature.Scope.Endpoint);
+        requests.Completed(OperationId!, feature.Endpoint);
     }
 
     /// <summary>Lets the claim go (the status is not stored, or the handler threw): the next retry runs the handler again.</summary>
@@ -103,7 +103,7 @@ internal sealed class SynchronousExchange(
             await Store(context).ReleaseAsync(OperationId!, token, CancellationToken.None).ConfigureAwait(false);
         }
 
-        requests.Released(OperationId!, feature.Scope.Endpoint);
+        requests.Released(OperationId!, feature.Endpoint);
     }
 
     private async Task<bool> ClaimCoreAsync(HttpContext context)
@@ -161,7 +161,7 @@ internal sealed class SynchronousExchange(
         if (claim.Outcome == OperationClaimOutcome.Claimed)
         {
             _claimToken = token;
-            requests.Claimed(claim.OperationId, feature.Scope.Endpoint, claim.Kind);
+            requests.Claimed(claim.OperationId, feature.Endpoint, claim.Kind);
             return true;
         }
 
@@ -173,7 +173,7 @@ internal sealed class SynchronousExchange(
 
         if (claim.Outcome == OperationClaimOutcome.Completed)
         {
-            await requests.WriteReplayAsync(context, claim.OperationId, feature.Scope.Endpoint, claim.Response!).ConfigureAwait(false);
+            await requests.WriteReplayAsync(context, claim.OperationId, feature.Endpoint, claim.Response!).ConfigureAwait(false);
             return false;
         }
 

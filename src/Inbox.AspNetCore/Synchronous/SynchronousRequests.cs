@@ -60,8 +60,8 @@ internal sealed class SynchronousRequests(
 
     public Task WriteInUseAsync(HttpContext context, IIdempotencyFeature feature, TimeSpan retryAfter)
     {
-        metrics.InUse(feature.Scope.Endpoint);
-        Log.InUse(logger, feature.Scope.Endpoint, options.Value.InUseTimeout);
+        metrics.InUse(feature.Endpoint);
+        Log.InUse(logger, feature.Endpoint, options.Value.InUseTimeout);
         context.Response.Headers.RetryAfter = RetryAfter.Seconds(retryAfter);
         return writer.WriteErrorAsync(context, feature.Policy, new InboxError(
             StatusCodes.Status409Conflict,
@@ -74,8 +74,8 @@ internal sealed class SynchronousRequests(
 
     public Task WriteMismatchAsync(HttpContext context, string operationId, IIdempotencyFeature feature)
     {
-        metrics.Mismatched(feature.Scope.Endpoint);
-        Log.Mismatched(logger, operationId, feature.Scope.Endpoint);
+        metrics.Mismatched(feature.Endpoint);
+        Log.Mismatched(logger, operationId, feature.Endpoint);
         return writer.WriteErrorAsync(context, feature.Policy, new InboxError(
             options.Value.MismatchStatusCode,
             InboxErrorCodes.IdempotencyKeyMismatchedBody,

@@ -132,28 +132,37 @@ public abstract class TendralProfileTests
         Assert.Equal(2, await SeedApi.RowsAsync(api));
     }
 
-    // Where Inbox differs (docs/seed-apis.md): Tendral keys on (api_key_id, key) alone, Inbox on (token, key, endpoint),
-    // so one key on two endpoints is two operations here, where Tendral would answer IDEMPOTENCY_KEY_REUSED.
+    // Tendral keys on (api_key_id, key) alone: with ScopeKeysByEndpoint off, one key sent to another endpoint of the
+    // policy is a reuse with another request, and the first endpoint's response still replays.
     [SkippableFact]
-    public async Task Same_key_on_another_endpoint_under_one_token_is_another_operation()
+    public async Task Same_key_on_another_endpoint_under_one_token_is_a_reuse()
     {
         await using var api = await StartAsync();
 
-        await api.Client.SendAsync(PostReferral());
+        var first = await api.Client.SendAsync(PostReferral());
         var otherEndpoint = await api.Client.SendAsync(PostReferral(path: "/v1/partners/acme/messages"));
+        var retry = await api.Client.SendAsync(PostReferral());
 
-        Assert.Equal(HttpStatusCode.Created, otherEndpoint.StatusCode);
-        Assert.Null(otherEndpoint.Header("Idempotent-Replayed"));
-        Assert.Equal(2, SeedApi.Probe(api).Runs);
+        Assert.Equal(HttpStatusCode.Conflict, otherEndpoint.StatusCode);
+        var error = (await otherEndpoint.JsonAsync()).GetProperty("error");
+        Assert.Equal("IDEMPOTENCY_KEY_REUSED", error.GetProperty("code").GetString());
+        Assert.Equal("idempotency_error", error.GetProperty("type").GetString());
+        Assert.Equal("true", retry.Header("Idempotent-Replayed"));
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await retry.Content.ReadAsStringAsync());
+        Assert.Equal(1, SeedApi.Probe(api).Runs);
     }
 
     // docs/seed-apis.md, Tendral: its code and error type for a reused key, and the effect's own header kept for replays.
     private static void Configure(IdempotencyOptions options)
     {
         options.StoredResponseHeaders.Add("Tendral-Effect-Id");
-        options.AddPolicy("tendral", policy => policy.MapError = error => error.Code == InboxErrorCodes.IdempotencyKeyMismatchedBody
-            ? error with { Code = "IDEMPOTENCY_KEY_REUSED", Type = "idempotency_error" }
-            : error);
+        options.AddPolicy("tendral", policy =>
+        {
+            policy.ScopeKeysByEndpoint = false;
+            policy.MapError = error => error.Code == InboxErrorCodes.IdempotencyKeyMismatchedBody
+                ? error with { Code = "IDEMPOTENCY_KEY_REUSED", Type = "idempotency_error" }
+                : error;
+        });
     }
 
     private static void Services(IServiceCollection services) => services.AddSingleton<ITenantResolver, ApiTokenTenantResolver>();
