@@ -101,9 +101,10 @@ internal sealed class ResponseCaptureStream(Stream inner, long limit, Func<Task>
     {
         var body = new byte[CapturedLength];
         var written = 0;
-        foreach (var (segment, used) in Segments())
+        for (var i = 0; i < _segments.Count; i++)
         {
-            segment.AsSpan(0, used).CopyTo(body.AsSpan(written));
+            var used = Used(i);
+            _segments[i].AsSpan(0, used).CopyTo(body.AsSpan(written));
             written += used;
         }
 
@@ -113,9 +114,9 @@ internal sealed class ResponseCaptureStream(Stream inner, long limit, Func<Task>
     /// <summary>Sends the held bytes to the client and lets go of them.</summary>
     public async Task SendHeldAsync(CancellationToken cancellationToken)
     {
-        foreach (var (segment, used) in Segments())
+        for (var i = 0; i < _segments.Count; i++)
         {
-            await inner.WriteAsync(segment.AsMemory(0, used), cancellationToken).ConfigureAwait(false);
+            await inner.WriteAsync(_segments[i].AsMemory(0, Used(i)), cancellationToken).ConfigureAwait(false);
         }
 
         ReturnSegments();
@@ -159,13 +160,7 @@ internal sealed class ResponseCaptureStream(Stream inner, long limit, Func<Task>
         }
     }
 
-    private IEnumerable<(byte[] Segment, int Used)> Segments()
-    {
-        for (var i = 0; i < _segments.Count; i++)
-        {
-            yield return (_segments[i], i == _segments.Count - 1 ? _lastSegmentUsed : SegmentSize);
-        }
-    }
+    private int Used(int segment) => segment == _segments.Count - 1 ? _lastSegmentUsed : SegmentSize;
 
     private void ReturnSegments()
     {
