@@ -41,6 +41,13 @@ public sealed class IdempotencyPolicy
     public TimeSpan LeaseDuration { get; set; } = IdempotencyDefaults.LeaseDuration;
 
     /// <summary>
+    /// Whether a transactional synchronous request with a key first reads its operation outside any transaction, so a
+    /// replay costs one indexed read instead of a transaction begun and rolled back; a first request then pays that read
+    /// as one more round trip. Default: <see langword="false"/> (see docs/benchmarks.md, accept-sync, for both).
+    /// </summary>
+    public bool ReadBeforeTransactionalClaim { get; set; }
+
+    /// <summary>
     /// Which of a synchronous handler's status codes are stored and replayed; for the others the claim is released
     /// (leased) or rolled back with the handler's writes (transactional), so the next retry runs the handler again.
     /// An exception is never stored. Default: <see cref="IdempotencyDefaults.StoresResponse"/>: 2xx, and the 4xx a retry

@@ -131,10 +131,11 @@ internal sealed class SynchronousExchange(
         {
             try
             {
-                claim = mode == IdempotencyMode.Transactional
-                    ? await context.RequestServices.GetRequiredService<IOperationUnitOfWork>()
-                        .ClaimAsync(request, settings.InUseTimeout, linked.Token).ConfigureAwait(false)
-                    : await Store(context).ClaimAsync(request, settings.InUseTimeout, linked.Token).ConfigureAwait(false);
+                claim = mode != IdempotencyMode.Transactional
+                    ? await Store(context).ClaimAsync(request, settings.InUseTimeout, linked.Token).ConfigureAwait(false)
+                    : (policy.ReadBeforeTransactionalClaim ? await Store(context).FindAsync(request, linked.Token).ConfigureAwait(false) : null)
+                        ?? await context.RequestServices.GetRequiredService<IOperationUnitOfWork>()
+                            .ClaimAsync(request, settings.InUseTimeout, linked.Token).ConfigureAwait(false);
             }
             catch (InboxStoreUnavailableException exception) when (!context.RequestAborted.IsCancellationRequested)
             {

@@ -21,6 +21,18 @@ public interface IOperationClaimStore
     /// <exception cref="InboxStoreUnavailableException">The store could not be reached or did not answer.</exception>
     ValueTask<OperationClaim> ClaimAsync(OperationClaimRequest request, TimeSpan maxWait, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reads the live operation with the request's scope and key without claiming it: a replay's one indexed read,
+    /// made before a transactional claim when the policy asks for it.
+    /// </summary>
+    /// <returns>
+    /// The operation as <see cref="OperationClaimOutcome.Completed"/> (with its response) or
+    /// <see cref="OperationClaimOutcome.Held"/> (unfinished under a live lease, or another request's fingerprint);
+    /// <see langword="null"/> when there is none, it expired, or it could be taken over: the claim decides those.
+    /// </returns>
+    /// <exception cref="InboxStoreUnavailableException">The store could not be reached or did not answer.</exception>
+    ValueTask<OperationClaim?> FindAsync(OperationClaimRequest request, CancellationToken cancellationToken);
+
     /// <summary>Stores the handler's response and marks the operation succeeded, while <paramref name="claimToken"/> still holds it.</summary>
     /// <returns>Whether the token still held the operation; when not, nothing is stored.</returns>
     ValueTask<bool> CompleteAsync(string operationId, string claimToken, StoredResponse response, DateTimeOffset now, CancellationToken cancellationToken);

@@ -19,6 +19,9 @@ internal sealed class EntityFrameworkOperationClaimStore<TDbContext>(TDbContext 
         return OperationClaims.ClaimAsync(db, request, maxWait, cancellationToken);
     }
 
+    public ValueTask<OperationClaim?> FindAsync(OperationClaimRequest request, CancellationToken cancellationToken) =>
+        OperationClaims.FindAsync(db, request, cancellationToken);
+
     public ValueTask<bool> CompleteAsync(string operationId, string claimToken, StoredResponse response, DateTimeOffset now, CancellationToken cancellationToken) =>
         OperationClaims.CompleteAsync(db, operationId, claimToken, response, now, cancellationToken);
 

@@ -54,6 +54,25 @@ internal static class OperationClaims
         }
     }
 
+    public static async ValueTask<OperationClaim?> FindAsync(DbContext db, OperationClaimRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.IdempotencyKey is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var existing = await ReadExistingAsync(db, OperationClaimSql.For(db).SelectExisting, Parameters(request), cancellationToken).ConfigureAwait(false);
+            return existing is null || existing.ExpiresAt <= request.Now ? null : Outcome(existing, request);
+        }
+        catch (Exception exception) when (DatabaseErrors.IsUnavailable(exception, cancellationToken))
+        {
+            throw new InboxStoreUnavailableException("The operation could not be read: the database is unavailable.", exception);
+        }
+    }
+
     public static async ValueTask<bool> CompleteAsync(
         DbContext db, string operationId, string claimToken, StoredResponse response, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -83,14 +102,7 @@ internal static class OperationClaims
 
     private static async Task<OperationClaim> ClaimCoreAsync(DbContext db, OperationClaimSql sql, OperationClaimRequest request, CancellationToken cancellationToken)
     {
-        // A transactional claim's row lock holds it until the commit; its lease is already over, so that a row left
-        // behind by a request that switched modes can be taken over.
-        var parameters = new object?[]
-        {
-            request.Id, request.Scope.Tenant, request.Scope.Endpoint, request.IdempotencyKey, request.Fingerprint,
-            request.RequestId, EmptyBody, request.Now, request.ExpiresAt, request.ClaimToken,
-            request.LeaseExpiresAt ?? request.Now, null, request.TakeoverBefore,
-        };
+        var parameters = Parameters(request);
         var claimed = new OperationClaim(OperationClaimOutcome.Claimed, request.Id, request.Fingerprint, Response: null);
 
         if (request.IdempotencyKey is null)
@@ -123,15 +135,9 @@ internal static class OperationClaims
                 continue;
             }
 
-            if (existing.Response is not null)
+            if (Outcome(existing, request) is { } found)
             {
-                return new OperationClaim(OperationClaimOutcome.Completed, existing.Id, existing.Fingerprint, existing.Response);
-            }
-
-            var sameRequest = existing.Fingerprint.AsSpan().SequenceEqual(request.Fingerprint);
-            if (!sameRequest || existing.LeaseExpiresAt >= request.TakeoverBefore)
-            {
-                return new OperationClaim(OperationClaimOutcome.Held, existing.Id, existing.Fingerprint, Response: null, LeaseExpiresAt: existing.LeaseExpiresAt);
+                return found;
             }
 
             if (await RawSql.ExecuteAsync(db, sql.TakeOver, parameters, cancellationToken).ConfigureAwait(false) == 1)
@@ -142,6 +148,29 @@ internal static class OperationClaims
 
         throw new InvalidOperationException(
             $"The operation for this key kept changing under {MaxAttempts} attempts to claim it; retry the request.");
+    }
+
+    // A transactional claim's row lock holds it until the commit; its lease is already over, so that a row left
+    // behind by a request that switched modes can be taken over.
+    private static object?[] Parameters(OperationClaimRequest request) =>
+    [
+        request.Id, request.Scope.Tenant, request.Scope.Endpoint, request.IdempotencyKey, request.Fingerprint,
+        request.RequestId, EmptyBody, request.Now, request.ExpiresAt, request.ClaimToken,
+        request.LeaseExpiresAt ?? request.Now, null, request.TakeoverBefore,
+    ];
+
+    /// <summary>A live row as the request finds it: completed, held, or <see langword="null"/> when the request may take it over.</summary>
+    private static OperationClaim? Outcome(ExistingOperation existing, OperationClaimRequest request)
+    {
+        if (existing.Response is not null)
+        {
+            return new OperationClaim(OperationClaimOutcome.Completed, existing.Id, existing.Fingerprint, existing.Response);
+        }
+
+        var sameRequest = existing.Fingerprint.AsSpan().SequenceEqual(request.Fingerprint);
+        return !sameRequest || existing.LeaseExpiresAt >= request.TakeoverBefore
+            ? new OperationClaim(OperationClaimOutcome.Held, existing.Id, existing.Fingerprint, Response: null, LeaseExpiresAt: existing.LeaseExpiresAt)
+            : null;
     }
 
     private static async Task<ExistingOperation?> InsertOrSelectAsync(DbContext db, OperationClaimSql sql, object?[] parameters, CancellationToken cancellationToken)

@@ -11,12 +11,16 @@ public static class SynchronousEndpoints
     /// <summary>The body of <c>/sync/stream</c>: 200 KiB written in uneven chunks.</summary>
     public static readonly byte[] StreamedBody = Enumerable.Range(0, 200 * 1024).Select(i => (byte)(i * 31 % 251)).ToArray();
 
+    /// <summary>A policy whose transactional requests read their operation before they claim it.</summary>
+    public const string ReadFirstPolicy = "read-first";
+
     public static void AddServices(IServiceCollection services) => services.AddSingleton<HandlerProbe>();
 
     public static void Map(WebApplication app)
     {
         app.MapPost("/sync/patients", CreatePatientAsync).WithIdempotency(IdempotencyMode.Transactional);
         app.MapPost("/sync/leased-patients", CreatePatientAsync).WithIdempotency(IdempotencyMode.Leased);
+        app.MapPost("/sync/read-first-patients", CreatePatientAsync).WithIdempotency(IdempotencyMode.Transactional, ReadFirstPolicy);
 
         // A validation filter added before WithIdempotency runs before the claim.
         app.MapPost("/sync/validated-patients", CreatePatientAsync)

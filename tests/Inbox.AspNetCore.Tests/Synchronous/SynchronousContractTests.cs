@@ -18,7 +18,11 @@ public abstract class SynchronousContractTests
     protected async Task<TestApi> StartAsync(Action<IdempotencyOptions>? configure = null, TimeProvider? time = null, bool kestrel = false) =>
         await TestApi.StartAsync(
             await ContractDatabase.CreateAsync(Kind),
-            configure,
+            options =>
+            {
+                options.AddPolicy(SynchronousEndpoints.ReadFirstPolicy, policy => policy.ReadBeforeTransactionalClaim = true);
+                configure?.Invoke(options);
+            },
             time: time,
             services: SynchronousEndpoints.AddServices,
             kestrel: kestrel,
@@ -34,6 +38,7 @@ public abstract class SynchronousContractTests
 
     [SkippableTheory]
     [InlineData("/sync/patients")]
+    [InlineData("/sync/read-first-patients")]
     [InlineData("/sync/leased-patients")]
     [InlineData("/mvc/patients")]
     public async Task Typed_created_result_replays_as_201_with_its_body_and_location_and_the_handler_runs_once(string path)
@@ -63,14 +68,16 @@ public abstract class SynchronousContractTests
         Assert.Null(row.LeaseToken);
     }
 
-    [SkippableFact]
-    public async Task Fifty_concurrent_identical_posts_run_the_handler_once_and_all_get_the_same_answer()
+    [SkippableTheory]
+    [InlineData("/sync/patients")]
+    [InlineData("/sync/read-first-patients")]
+    public async Task Fifty_concurrent_identical_posts_run_the_handler_once_and_all_get_the_same_answer(string path)
     {
         await using var api = await StartAsync(configure: o => o.InUseTimeout = TimeSpan.FromSeconds(60), kestrel: true);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
         {
-            using var response = await api.Client.SendAsync(Http.Post("/sync/patients", Sarah, key: "key-1"));
+            using var response = await api.Client.SendAsync(Http.Post(path, Sarah, key: "key-1"));
             return (response.StatusCode, response.Headers.Location, Body: await response.Content.ReadAsStringAsync(), Replayed: response.Header("Idempotent-Replayed"));
         }));
 
@@ -229,6 +236,7 @@ public abstract class SynchronousContractTests
 
     [SkippableTheory]
     [InlineData("/sync/patients")]
+    [InlineData("/sync/read-first-patients")]
     [InlineData("/sync/leased-patients")]
     public async Task Same_key_with_another_body_is_409_mismatched_and_the_first_response_stays(string path)
     {

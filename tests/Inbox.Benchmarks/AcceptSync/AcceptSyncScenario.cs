@@ -15,7 +15,8 @@ namespace Inbox.Benchmarks.AcceptSync;
 
 /// <summary>
 /// Synchronous endpoints over real Kestrel on 127.0.0.1 and PostgreSQL: one handler (insert one row, answer 201 with a
-/// small JSON body) without idempotency, in transactional mode, in leased mode, and replays of stored responses.
+/// small JSON body) without idempotency, in transactional mode, in leased mode, and replays of stored responses; the
+/// transactional mode and its replays also with <c>ReadBeforeTransactionalClaim</c>.
 /// </summary>
 public static class AcceptSyncScenario
 {
@@ -30,12 +31,15 @@ public static class AcceptSyncScenario
 
         var seeds = Math.Min(options.Messages, 5_000);
         await AcceptScenario.LoadAsync("seed", (i, _, _) => api.PostAsync("/transactional", $"seed-{i}"), 16, seeds, "seed", rabbit: null);
+        await AcceptScenario.LoadAsync("seed", (i, _, _) => api.PostAsync("/read-first", $"seed-{i}"), 16, seeds, "seed", rabbit: null);
         var variants = new (string Name, Func<int, int, string, Task<HttpStatusCode>> Send)[]
         {
             ("bare handler", (_, _, _) => api.PostAsync("/bare", key: null)),
             ("transactional sync", (i, _, run) => api.PostAsync("/transactional", $"{run}-{i}")),
             ("leased sync", (i, _, run) => api.PostAsync("/leased", $"{run}-{i}")),
             ("replay", (i, _, _) => api.PostAsync("/transactional", $"seed-{i % seeds}")),
+            ("transactional sync, read first", (i, _, run) => api.PostAsync("/read-first", $"{run}-{i}")),
+            ("replay, read first", (i, _, _) => api.PostAsync("/read-first", $"seed-{i % seeds}")),
         };
 
         var rounds = await AcceptScenario.RunRoundsAsync(levels, variants, options, rabbit: null);
@@ -62,7 +66,8 @@ public static class AcceptSyncScenario
             builder.Logging.ClearProviders();
             builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
             builder.Services.AddDbContextPool<BenchDbContext>(o => o.UseNpgsql(connectionString));
-            builder.Services.AddIdempotency().UseEntityFrameworkCore<BenchDbContext>(o => o.EnableRelay = o.EnableSweeper = false);
+            builder.Services.AddIdempotency(o => o.AddPolicy("read-first", policy => policy.ReadBeforeTransactionalClaim = true))
+                .UseEntityFrameworkCore<BenchDbContext>(o => o.EnableRelay = o.EnableSweeper = false);
             builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()));
 
             var app = builder.Build();
@@ -75,6 +80,7 @@ public static class AcceptSyncScenario
             app.MapPost("/bare", CreateAsync);
             app.MapPost("/transactional", CreateAsync).WithIdempotency(IdempotencyMode.Transactional);
             app.MapPost("/leased", CreateAsync).WithIdempotency(IdempotencyMode.Leased);
+            app.MapPost("/read-first", CreateAsync).WithIdempotency(IdempotencyMode.Transactional, "read-first");
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             return new SyncApi(app, new Uri(address));

@@ -71,6 +71,30 @@ public abstract class OperationClaimStoreTests
     }
 
     [SkippableFact]
+    public async Task Find_reads_without_claiming_nothing_then_the_live_lease_then_the_stored_response()
+    {
+        await using var fixture = await StoreFixture.CreateAsync(Kind);
+        var first = Request(StoreFixture.Start);
+
+        var none = await WithClaimsAsync(fixture, s => s.FindAsync(first, default).AsTask());
+        await WithClaimsAsync(fixture, s => s.ClaimAsync(first, Wait, default).AsTask());
+        var held = await WithClaimsAsync(fixture, s => s.FindAsync(Request(StoreFixture.Start.AddSeconds(1)), default).AsTask());
+        var takeable = await WithClaimsAsync(fixture, s => s.FindAsync(Request(StoreFixture.Start + Lease + TimeSpan.FromSeconds(3)), default).AsTask());
+        await WithClaimsAsync(fixture, s => s.CompleteAsync(first.Id, first.ClaimToken, Created, first.Now, default).AsTask());
+        var completed = await WithClaimsAsync(fixture, s => s.FindAsync(Request(StoreFixture.Start.AddSeconds(2)), default).AsTask());
+        var expired = await WithClaimsAsync(fixture, s => s.FindAsync(Request(first.ExpiresAt), default).AsTask());
+
+        Assert.Null(none);
+        Assert.Equal((OperationClaimOutcome.Held, first.Id), (held!.Outcome, held.OperationId));
+        Assert.Null(takeable);
+        Assert.Equal(OperationClaimOutcome.Completed, completed!.Outcome);
+        Assert.Equal(Created.Body.ToArray(), completed.Response!.Body.ToArray());
+        Assert.Null(expired);
+        await using var db = fixture.CreateDbContext();
+        Assert.Equal(1, await db.Set<InboxOperation>().CountAsync());
+    }
+
+    [SkippableFact]
     public async Task Expired_lease_of_another_request_body_is_not_taken_over()
     {
         await using var fixture = await StoreFixture.CreateAsync(Kind);
