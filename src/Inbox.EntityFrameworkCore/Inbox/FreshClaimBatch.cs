@@ -36,7 +36,7 @@ internal static class FreshClaimBatch
     /// </summary>
     public static bool Fits(DbContext db, bool completesOperation)
     {
-        if (DatabaseProviders.Detect(db) != DatabaseProvider.PostgreSql
+        if (!DatabaseProviders.Dialect(db).BatchesConsumerInserts
             || db.Database.CurrentTransaction is not null
             || System.Transactions.Transaction.Current is not null
             || HasOwnSaveLogic(db))

@@ -27,15 +27,7 @@ internal static class InboxEntryStore
         var statement = request.LeaseExpiresAt is null ? sql.ClaimTransactional
             : startsInClaim ? sql.ClaimLeasedStartingOperation!
             : sql.ClaimLeased;
-        object?[] parameters =
-        [
-            request.Consumer, request.MessageKey, request.OperationId, request.ClaimToken, request.Now, request.ExpiresAt,
-            request.TakeoverBefore, request.LeaseExpiresAt,
-        ];
-        if (startsInClaim)
-        {
-            parameters = [.. parameters, start!.Value.OperationId, start.Value.RelayAt];
-        }
+        var parameters = new EntryClaimValues(request, startsInClaim ? start!.Value.RelayAt : null);
 
         var autocommit = db.Database.CurrentTransaction is null;
         try
@@ -66,13 +58,13 @@ internal static class InboxEntryStore
 
     /// <summary>The claim statement; where it returns no row and does not read back, what holds the entry instead.</summary>
     private static async Task<InboxClaimResult> ClaimOnlyAsync(
-        DbContext db, InboxEntrySql sql, string statement, object?[] parameters, string claimToken, CancellationToken cancellationToken) =>
+        DbContext db, InboxEntrySql sql, Statement<EntryClaimValues> statement, EntryClaimValues parameters, string claimToken, CancellationToken cancellationToken) =>
         await ReadClaimAsync(db, statement, parameters, claimToken, cancellationToken).ConfigureAwait(false)
         ?? (sql.ClaimReadsBack
             ? Gone
 
             // Not claimable (a duplicate, or a live lease): read what holds it. Only this path costs a second statement.
-            : await ReadClaimAsync(db, sql.ReadClaim, [parameters[0], parameters[1]], claimToken, cancellationToken).ConfigureAwait(false) ?? Gone);
+            : await ReadClaimAsync(db, sql.ReadClaim, new EntryTransitionValues(parameters.Request.Consumer, parameters.Request.MessageKey, parameters.Request.Now), claimToken, cancellationToken).ConfigureAwait(false) ?? Gone);
 
     /// <summary>
     /// Runs <paramref name="work"/> so that all of it commits or none does: as it is inside the caller's transaction,
@@ -104,35 +96,38 @@ internal static class InboxEntryStore
 
     /// <summary>The entry as it stands, <see cref="InboxClaimResult.Claimed"/> when <paramref name="claimToken"/> holds it; <see langword="null"/> when there is none.</summary>
     public static Task<InboxClaimResult?> ReadClaimAsync(DbContext db, string consumer, string messageKey, string claimToken, CancellationToken cancellationToken) =>
-        ReadClaimAsync(db, InboxEntrySql.For(db).ReadClaim, [consumer, messageKey], claimToken, cancellationToken);
+        ReadClaimAsync(db, InboxEntrySql.For(db).ReadClaim, new EntryTransitionValues(consumer, messageKey, default), claimToken, cancellationToken);
 
     /// <summary>Records the result of a transactional claim (inside its transaction) and completes the operation.</summary>
     public static async Task CompleteTransactionalAsync(
         DbContext db, string consumer, string messageKey, string? resultJson, string? completesOperationId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var sql = InboxEntrySql.For(db);
-        var (statement, parameters) = (resultJson, completesOperationId) switch
+        var statement = (resultJson, completesOperationId) switch
         {
-            (null, null) => (null, null),
-            (not null, null) => (sql.SetResult, new object?[] { consumer, messageKey, resultJson, now }),
-            (null, not null) => (sql.SucceedOperation, new object?[] { completesOperationId, null, now }),
-            _ => (sql.SetResultAndSucceedOperation, new object?[] { consumer, messageKey, resultJson, now, completesOperationId }),
+            (null, null) => null,
+            (not null, null) => sql.SetResult,
+            (null, not null) => sql.SucceedOperation,
+            _ => sql.SetResultAndSucceedOperation,
         };
 
         if (statement is not null)
         {
-            await RawSql.ExecuteAsync(db, statement, parameters!, cancellationToken).ConfigureAwait(false);
+            var values = new EntryTransitionValues(consumer, messageKey, now) { Result = resultJson, OperationId = completesOperationId };
+            await RawSql.ExecuteAsync(db, statement, values, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Completes the operation with the result of the consumer's succeeded entry, unless it already succeeded.</summary>
     public static Task<int> SucceedOperationFromEntryAsync(
         DbContext db, string consumer, string messageKey, string operationId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RawSql.ExecuteAsync(db, InboxEntrySql.For(db).SucceedOperationFromEntry, [consumer, messageKey, operationId, now], cancellationToken);
+        RawSql.ExecuteAsync(
+            db, InboxEntrySql.For(db).SucceedOperationFromEntry, new EntryTransitionValues(consumer, messageKey, now) { OperationId = operationId }, cancellationToken);
 
     /// <summary>Completes the operation with the result, unless it already succeeded.</summary>
     public static Task<int> SucceedOperationAsync(DbContext db, string operationId, string? resultJson, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RawSql.ExecuteAsync(db, InboxEntrySql.For(db).SucceedOperation, [operationId, resultJson, now], cancellationToken);
+        RawSql.ExecuteAsync(
+            db, InboxEntrySql.For(db).SucceedOperation, new EntryTransitionValues(null, null, now) { OperationId = operationId, Result = resultJson }, cancellationToken);
 
     /// <summary>
     /// Records the outcome of a leased claim; the operation is completed only when this delivery still held the
@@ -143,13 +138,13 @@ internal static class InboxEntryStore
         CancellationToken cancellationToken)
     {
         var sql = InboxEntrySql.For(db);
+        var values = new EntryTransitionValues(consumer, messageKey, now) { ClaimToken = claimToken, Result = resultJson, OperationId = completesOperationId };
         var affected = completesOperationId is null
-            ? await RawSql.ExecuteAsync(db, sql.CompleteLeased, [consumer, messageKey, resultJson, now, claimToken], cancellationToken).ConfigureAwait(false)
+            ? await RawSql.ExecuteAsync(db, sql.CompleteLeased, values, cancellationToken).ConfigureAwait(false)
             : await AtomicAsync(
                 db,
                 sql.CommandIsAtomic,
-                cancel => RawSql.ExecuteAsync(
-                    db, sql.CompleteLeasedAndSucceedOperation, [consumer, messageKey, resultJson, now, claimToken, completesOperationId], cancel),
+                cancel => RawSql.ExecuteAsync(db, sql.CompleteLeasedAndSucceedOperation, values, cancel),
                 cancellationToken).ConfigureAwait(false);
 
         // The operation update runs only after the entry update held, so any row affected means it held.
@@ -161,11 +156,13 @@ internal static class InboxEntryStore
     /// lease so the relay republishes it only if the consumer goes away.
     /// </summary>
     public static Task<int> StartOperationAsync(DbContext db, string operationId, DateTimeOffset now, DateTimeOffset relayAt, CancellationToken cancellationToken) =>
-        RawSql.ExecuteAsync(db, InboxEntrySql.For(db).StartOperation, [operationId, now, relayAt], cancellationToken);
+        RawSql.ExecuteAsync(
+            db, InboxEntrySql.For(db).StartOperation, new EntryTransitionValues(null, null, now) { OperationId = operationId, RelayAt = relayAt }, cancellationToken);
 
     /// <summary>Releases this delivery's claim after an attempt threw, so the next attempt claims at once.</summary>
     public static Task<int> ReleaseAttemptAsync(DbContext db, string consumer, string messageKey, string claimToken, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RawSql.ExecuteAsync(db, InboxEntrySql.For(db).ReleaseAttempt, [consumer, messageKey, now, claimToken], cancellationToken);
+        RawSql.ExecuteAsync(
+            db, InboxEntrySql.For(db).ReleaseAttempt, new EntryTransitionValues(consumer, messageKey, now) { ClaimToken = claimToken }, cancellationToken);
 
     /// <summary>
     /// Records that retries are exhausted. The entry this delivery's lease held (<see cref="InboxFailure.HeldClaimToken"/>) is
@@ -181,9 +178,11 @@ internal static class InboxEntryStore
         var (consumer, messageKey, heldClaimToken, failsOperationId, errorCode, errorMessage, now, takeoverBefore) = failure;
         if (heldClaimToken is not null)
         {
-            var (statement, parameters) = failsOperationId is null
-                ? (sql.ReleaseFailed, new object?[] { consumer, messageKey, errorCode, errorMessage, now, heldClaimToken })
-                : (sql.ReleaseFailedAndFailOperation, new object?[] { consumer, messageKey, errorCode, errorMessage, now, heldClaimToken, failsOperationId });
+            var statement = failsOperationId is null ? sql.ReleaseFailed : sql.ReleaseFailedAndFailOperation;
+            var parameters = new EntryTransitionValues(consumer, messageKey, now)
+            {
+                ErrorCode = errorCode, ErrorMessage = errorMessage, ClaimToken = heldClaimToken, OperationId = failsOperationId,
+            };
             await AtomicAsync(
                 db, atomic: failsOperationId is null || sql.CommandIsAtomic, cancel => RawSql.ExecuteAsync(db, statement, parameters, cancel), cancellationToken)
                 .ConfigureAwait(false);
@@ -200,21 +199,24 @@ internal static class InboxEntryStore
         {
             var token = Guid.NewGuid().ToString("N");
             var claim = await ClaimOnlyAsync(
-                db, sql, sql.ClaimTransactional, [consumer, messageKey, failsOperationId, token, now, now, takeoverBefore, null], token, cancel).ConfigureAwait(false);
+                db, sql, sql.ClaimTransactional, new EntryClaimValues(new InboxClaimRequest(consumer, messageKey, failsOperationId, token, now, now, takeoverBefore, null)), token, cancel)
+                .ConfigureAwait(false);
             if (!claim.Claimed)
             {
                 return 0;
             }
 
-            await (claim.Kind == ClaimKind.Fresh
-                ? RawSql.ExecuteAsync(db, sql.DeleteClaim, [consumer, messageKey, token], cancel)
-                : RawSql.ExecuteAsync(db, sql.FailClaim, [consumer, messageKey, errorCode, errorMessage, now, token], cancel)).ConfigureAwait(false);
-            return await RawSql.ExecuteAsync(db, sql.FailOperation, [failsOperationId, errorCode, errorMessage, now], cancel).ConfigureAwait(false);
+            var values = new EntryTransitionValues(consumer, messageKey, now)
+            {
+                ClaimToken = token, ErrorCode = errorCode, ErrorMessage = errorMessage, OperationId = failsOperationId,
+            };
+            await RawSql.ExecuteAsync(db, claim.Kind == ClaimKind.Fresh ? sql.DeleteClaim : sql.FailClaim, values, cancel).ConfigureAwait(false);
+            return await RawSql.ExecuteAsync(db, sql.FailOperation, values, cancel).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<InboxClaimResult?> ReadClaimAsync(
-        DbContext db, string statement, object?[] parameters, string claimToken, CancellationToken cancellationToken)
+    private static async Task<InboxClaimResult?> ReadClaimAsync<TValues>(
+        DbContext db, Statement<TValues> statement, TValues parameters, string claimToken, CancellationToken cancellationToken)
     {
         var reader = await RawSql.ReadAsync(db, statement, parameters, cancellationToken).ConfigureAwait(false);
         await using var readerLease = reader.ConfigureAwait(false);

@@ -1,8 +1,6 @@
 using System.Data;
 using System.Data.Common;
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -11,26 +9,24 @@ namespace Inbox.EntityFrameworkCore.Sql;
 /// <summary>
 /// Runs Inbox's statements on the context's own connection and current transaction, straight through ADO.NET:
 /// the hot paths (accept, claim, outcome) are a handful of fixed statements, so they skip EF Core's command
-/// pipeline and, on PostgreSQL, are prepared once per physical connection (unless Npgsql multiplexes). Placeholders are <c>{0}</c>,
-/// <c>{1}</c>, ... as in <c>ExecuteSqlRaw</c>; a <see langword="null"/> value is a null string.
+/// pipeline and, on PostgreSQL, are prepared once per physical connection (unless Npgsql multiplexes). Parameters are
+/// named (<c>@name</c>) and bound from a record by each <see cref="Statement{TValues}"/> (Npgsql rewrites them to
+/// positional ones itself); a <see langword="null"/> value is a null string.
 /// </summary>
-internal static partial class RawSql
+internal static class RawSql
 {
-    private static readonly ConditionalWeakTable<string, string> Parameterized = [];
-    // Keyed by the statement's own string instance, as the SQL classes build each statement once per model.
-    private static readonly ConditionalWeakTable<string, RelationalTypeMapping?[]> ParameterColumns = [];
     // Keyed weakly by the connection string instance, so it neither grows with per-tenant strings nor keeps them.
     // CanPrepare runs on open connections, and an open NpgsqlConnection returns its pool's one instance (measured),
     // so this is one entry per pool; before opening, the instance is the caller's and would miss.
     private static readonly ConditionalWeakTable<string, object> Multiplexing = [];
 
-    public static async Task<Reader> ReadAsync(DbContext db, string sql, object?[] parameters, CancellationToken cancellationToken)
+    public static async Task<Reader> ReadAsync<TValues>(DbContext db, Statement<TValues> statement, TValues values, CancellationToken cancellationToken)
     {
         var lease = await OpenAsync(db, cancellationToken).ConfigureAwait(false);
         DbCommand? command = null;
         try
         {
-            command = await CreateAsync(db, lease.Connection, sql, parameters, cancellationToken).ConfigureAwait(false);
+            command = await CreateAsync(db, CreateCommand(lease.Connection, statement, values), cancellationToken).ConfigureAwait(false);
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             return new Reader(reader, command, lease);
         }
@@ -46,11 +42,11 @@ internal static partial class RawSql
         }
     }
 
-    public static async Task<int> ExecuteAsync(DbContext db, string sql, object?[] parameters, CancellationToken cancellationToken)
+    public static async Task<int> ExecuteAsync<TValues>(DbContext db, Statement<TValues> statement, TValues values, CancellationToken cancellationToken)
     {
         var lease = await OpenAsync(db, cancellationToken).ConfigureAwait(false);
         await using var leaseScope = lease.ConfigureAwait(false);
-        var command = await CreateAsync(db, lease.Connection, sql, parameters, cancellationToken).ConfigureAwait(false);
+        var command = await CreateAsync(db, CreateCommand(lease.Connection, statement, values), cancellationToken).ConfigureAwait(false);
         await using var commandScope = command.ConfigureAwait(false);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -62,9 +58,10 @@ internal static partial class RawSql
         return new ConnectionLease(db);
     }
 
-    private static async Task<DbCommand> CreateAsync(DbContext db, DbConnection connection, string sql, object?[] parameters, CancellationToken cancellationToken)
+    /// <summary><paramref name="command"/> enlisted in the context's transaction, and prepared where the connection allows it.</summary>
+    private static async Task<DbCommand> CreateAsync(DbContext db, DbCommand command, CancellationToken cancellationToken)
     {
-        var command = CreateCommand(connection, sql, parameters);
+        var connection = command.Connection!;
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         if (db.Database.GetCommandTimeout() is { } timeout)
         {
@@ -87,31 +84,20 @@ internal static partial class RawSql
         return command;
     }
 
-    /// <summary>The command for <paramref name="sql"/> with its parameters bound, neither enlisted nor prepared.</summary>
-    internal static DbCommand CreateCommand(DbConnection connection, string sql, object?[] parameters)
+    /// <summary>The command for <paramref name="statement"/> with its parameters bound from <paramref name="values"/>, neither enlisted nor prepared.</summary>
+    internal static DbCommand CreateCommand<TValues>(DbConnection connection, Statement<TValues> statement, TValues values)
     {
         var command = connection.CreateCommand();
-        command.CommandText = Parameterized.GetValue(sql, static text => Placeholder().Replace(text, "@p$1"));
-        ParameterColumns.TryGetValue(sql, out var columns);
-        for (var i = 0; i < parameters.Length; i++)
-        {
-            command.Parameters.Add(CreateParameter(command, "p" + i, parameters[i], columns is not null && i < columns.Length ? columns[i] : null));
-        }
-
+        command.CommandText = statement.Text;
+        statement.Bind(command, values);
         return command;
     }
 
     /// <summary>
-    /// Declares the columns <paramref name="sql"/>'s string placeholders go to, by position (<see langword="null"/> for
-    /// the others): their values are then bound with those columns' type mappings, as EF Core binds them.
+    /// The parameter <paramref name="name"/>: a string (or null) bound with <paramref name="column"/>'s type mapping
+    /// when there is one, as EF Core binds it; anything else by <see cref="Bind"/>.
     /// </summary>
-    public static string WithParameterColumns(string sql, params RelationalTypeMapping?[] columns)
-    {
-        ParameterColumns.AddOrUpdate(sql, columns);
-        return sql;
-    }
-
-    private static DbParameter CreateParameter(DbCommand command, string name, object? value, RelationalTypeMapping? column)
+    internal static DbParameter CreateParameter(DbCommand command, string name, object? value, RelationalTypeMapping? column)
     {
         if (column is not null && value is null or string)
         {
@@ -146,13 +132,6 @@ internal static partial class RawSql
             DateTimeOffset instant => (DbType.DateTimeOffset, instant),
             var other => throw new ArgumentException($"Inbox passes no parameter of type {other.GetType().Name}.", nameof(value)),
         };
-
-    /// <summary><paramref name="sql"/> with PostgreSQL's positional parameters: <c>{0}</c> becomes <c>$1</c>.</summary>
-    public static string Positional(string sql) =>
-        Placeholder().Replace(sql, static match => "$" + (int.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture) + 1));
-
-    [GeneratedRegex(@"\{(\d+)\}")]
-    private static partial Regex Placeholder();
 
     /// <summary>A reader that closes its command and the connection lease with it.</summary>
     internal sealed class Reader(DbDataReader reader, DbCommand command, ConnectionLease lease) : IAsyncDisposable

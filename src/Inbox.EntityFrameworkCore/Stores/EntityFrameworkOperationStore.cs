@@ -23,7 +23,7 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
 
         // Microsoft.Data.Sqlite retries a locked database until the command timeout and ignores cancellation
         // meanwhile, so there the wait limit has to be the command timeout.
-        var limitsByTimeout = sql.Provider == DatabaseProvider.Sqlite;
+        var limitsByTimeout = sql.WaitsUntilCommandTimeout;
         var previousTimeout = db.Database.GetCommandTimeout();
         if (limitsByTimeout)
         {
@@ -65,14 +65,12 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
 
     private async Task<AcceptOutcome> AcceptCoreAsync(OperationSql sql, NewOperation operation, CancellationToken cancellationToken)
     {
-        var parameters = new object?[]
-        {
+        var parameters = new AcceptanceValues(
             operation.Id, operation.Scope.Tenant, operation.Scope.Endpoint, operation.IdempotencyKey,
             operation.Fingerprint, operation.RequestId, operation.Response.StatusCode,
             StoredResponseHeaders.Serialize(operation.Response.Headers), Bytes.AsArray(operation.Response.Body),
             operation.MessageType, Bytes.AsArray(operation.MessageBody), operation.CreatedAt, operation.ExpiresAt,
-            operation.CreatedAt + options.Value.RelayDelay, null,
-        };
+            operation.CreatedAt + options.Value.RelayDelay);
         var created = new AcceptOutcome(AcceptOutcomeKind.Created, operation.Id, operation.Fingerprint, operation.Response);
 
         if (operation.IdempotencyKey is null)
@@ -99,7 +97,7 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
                 return new AcceptOutcome(AcceptOutcomeKind.Existing, existing.Id, existing.Fingerprint, existing.Response);
             }
 
-            parameters[14] = existing.Id;
+            parameters = parameters with { ExpiredId = existing.Id };
             if (await RawSql.ExecuteAsync(db, sql.ReplaceExpired, parameters, cancellationToken).ConfigureAwait(false) == 1)
             {
                 return created;
@@ -128,7 +126,7 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
         string tenant, string operationId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var sql = OperationSql.For(db);
-        var reader = await RawSql.ReadAsync(db, sql.Find, [operationId, tenant, now], cancellationToken).ConfigureAwait(false);
+        var reader = await RawSql.ReadAsync(db, sql.Find, new LookupValues(operationId, tenant, now), cancellationToken).ConfigureAwait(false);
         await using var readerLease = reader.ConfigureAwait(false);
         var row = reader.DbDataReader;
         if (!await row.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -155,14 +153,15 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
         var sql = OperationSql.For(db);
         var claimed = new List<StoredPublication>();
         // One next relay time per doubling below the cap, then the cap: the statement picks by each row's attempts.
-        var parameters = new List<object?> { now, batchSize, now + backoff.MaxDelay };
+        var relayAt = new List<DateTimeOffset>();
         for (var attempts = 1; backoff.DelayAfter(attempts) < backoff.MaxDelay; attempts++)
         {
-            parameters.Add(now + backoff.DelayAfter(attempts));
+            relayAt.Add(now + backoff.DelayAfter(attempts));
         }
 
-        var statement = sql.ClaimDue(uncappedSteps: parameters.Count - 3);
-        var reader = await RawSql.ReadAsync(db, statement, [.. parameters], cancellationToken).ConfigureAwait(false);
+        var statement = sql.ClaimDue(uncappedSteps: relayAt.Count);
+        var values = new RelayClaimValues(now, batchSize, now + backoff.MaxDelay, relayAt);
+        var reader = await RawSql.ReadAsync(db, statement, values, cancellationToken).ConfigureAwait(false);
         await using var readerLease = reader.ConfigureAwait(false);
         var row = reader.DbDataReader;
         while (await row.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -183,12 +182,12 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
     }
 
     public async ValueTask<int> DeleteExpiredOperationsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
-        await RawSql.ExecuteAsync(db, OperationSql.For(db).DeleteExpired, [now, batchSize], cancellationToken).ConfigureAwait(false);
+        await RawSql.ExecuteAsync(db, OperationSql.For(db).DeleteExpired, new ExpiredRowsValues(now, batchSize), cancellationToken).ConfigureAwait(false);
 
     public async ValueTask<int> DeleteExpiredInboxEntriesAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
-        await RawSql.ExecuteAsync(db, InboxEntrySql.For(db).DeleteExpired, [now, batchSize], cancellationToken).ConfigureAwait(false);
+        await RawSql.ExecuteAsync(db, InboxEntrySql.For(db).DeleteExpired, new ExpiredRowsValues(now, batchSize), cancellationToken).ConfigureAwait(false);
 
-    private async Task<ExistingOperation?> InsertOrSelectAsync(OperationSql sql, object?[] parameters, CancellationToken cancellationToken)
+    private async Task<ExistingOperation?> InsertOrSelectAsync(OperationSql sql, AcceptanceValues parameters, CancellationToken cancellationToken)
     {
         try
         {
@@ -201,7 +200,7 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
         }
     }
 
-    private async Task<ExistingOperation?> ReadExistingAsync(string statement, object?[] parameters, CancellationToken cancellationToken)
+    private async Task<ExistingOperation?> ReadExistingAsync(Statement<AcceptanceValues> statement, AcceptanceValues parameters, CancellationToken cancellationToken)
     {
         var reader = await RawSql.ReadAsync(db, statement, parameters, cancellationToken).ConfigureAwait(false);
         await using var readerLease = reader.ConfigureAwait(false);
@@ -212,7 +211,7 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
         }
 
         var id = row.GetString(0);
-        if (id == parameters[0] as string)
+        if (id == parameters.Id)
         {
             // Our own insert: the caller knows everything else about it.
             return new ExistingOperation(id, [], Inserted, DateTimeOffset.MaxValue);

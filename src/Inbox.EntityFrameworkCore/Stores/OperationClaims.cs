@@ -26,7 +26,7 @@ internal static class OperationClaims
 
         // Microsoft.Data.Sqlite retries a locked database until the command timeout and ignores cancellation
         // meanwhile, so there the wait limit has to be the command timeout (as for an acceptance).
-        var limitsByTimeout = sql.Provider == DatabaseProvider.Sqlite;
+        var limitsByTimeout = sql.WaitsUntilCommandTimeout;
         var previousTimeout = db.Database.GetCommandTimeout();
         if (limitsByTimeout)
         {
@@ -64,7 +64,7 @@ internal static class OperationClaims
 
         try
         {
-            var existing = await ReadExistingAsync(db, OperationClaimSql.For(db).SelectExisting, Parameters(request), cancellationToken).ConfigureAwait(false);
+            var existing = await ReadExistingAsync(db, OperationClaimSql.For(db).SelectExisting, Values(request), cancellationToken).ConfigureAwait(false);
             return existing is null || existing.ExpiresAt <= request.Now ? null : Outcome(existing, request);
         }
         catch (Exception exception) when (DatabaseErrors.IsUnavailable(exception, cancellationToken))
@@ -77,18 +77,15 @@ internal static class OperationClaims
         DbContext db, string operationId, string claimToken, StoredResponse response, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var parameters = new object?[]
-        {
-            operationId, claimToken, response.StatusCode, StoredResponseHeaders.Serialize(response.Headers),
-            Bytes.AsArray(response.Body), now,
-        };
+        var parameters = new OperationClaimEndValues(
+            operationId, claimToken, response.StatusCode, StoredResponseHeaders.Serialize(response.Headers), Bytes.AsArray(response.Body), now);
         return await ExecuteAsync(db, OperationClaimSql.For(db).Complete, parameters, "completed", cancellationToken).ConfigureAwait(false) == 1;
     }
 
     public static async ValueTask<bool> ReleaseAsync(DbContext db, string operationId, string claimToken, CancellationToken cancellationToken) =>
-        await ExecuteAsync(db, OperationClaimSql.For(db).Release, [operationId, claimToken], "released", cancellationToken).ConfigureAwait(false) == 1;
+        await ExecuteAsync(db, OperationClaimSql.For(db).Release, new OperationClaimEndValues(operationId, claimToken), "released", cancellationToken).ConfigureAwait(false) == 1;
 
-    private static async Task<int> ExecuteAsync(DbContext db, string sql, object?[] parameters, string doing, CancellationToken cancellationToken)
+    private static async Task<int> ExecuteAsync(DbContext db, Statement<OperationClaimEndValues> sql, OperationClaimEndValues parameters, string doing, CancellationToken cancellationToken)
     {
         try
         {
@@ -102,7 +99,7 @@ internal static class OperationClaims
 
     private static async Task<OperationClaim> ClaimCoreAsync(DbContext db, OperationClaimSql sql, OperationClaimRequest request, CancellationToken cancellationToken)
     {
-        var parameters = Parameters(request);
+        var parameters = Values(request);
         var claimed = new OperationClaim(OperationClaimOutcome.Claimed, request.Id, request.Fingerprint, Response: null);
 
         if (request.IdempotencyKey is null)
@@ -124,7 +121,7 @@ internal static class OperationClaims
                 return claimed;
             }
 
-            parameters[11] = existing.Id;
+            parameters = parameters with { ExistingId = existing.Id };
             if (existing.ExpiresAt <= request.Now)
             {
                 if (await RawSql.ExecuteAsync(db, sql.ReplaceExpired, parameters, cancellationToken).ConfigureAwait(false) == 1)
@@ -152,12 +149,10 @@ internal static class OperationClaims
 
     // A transactional claim's row lock holds it until the commit; its lease is already over, so that a row left
     // behind by a request that switched modes can be taken over.
-    private static object?[] Parameters(OperationClaimRequest request) =>
-    [
+    private static OperationClaimValues Values(OperationClaimRequest request) => new(
         request.Id, request.Scope.Tenant, request.Scope.Endpoint, request.IdempotencyKey, request.Fingerprint,
         request.RequestId, EmptyBody, request.Now, request.ExpiresAt, request.ClaimToken,
-        request.LeaseExpiresAt ?? request.Now, null, request.TakeoverBefore,
-    ];
+        request.LeaseExpiresAt ?? request.Now, request.TakeoverBefore);
 
     /// <summary>A live row as the request finds it: completed, held, or <see langword="null"/> when the request may take it over.</summary>
     private static OperationClaim? Outcome(ExistingOperation existing, OperationClaimRequest request)
@@ -173,7 +168,7 @@ internal static class OperationClaims
             : null;
     }
 
-    private static async Task<ExistingOperation?> InsertOrSelectAsync(DbContext db, OperationClaimSql sql, object?[] parameters, CancellationToken cancellationToken)
+    private static async Task<ExistingOperation?> InsertOrSelectAsync(DbContext db, OperationClaimSql sql, OperationClaimValues parameters, CancellationToken cancellationToken)
     {
         try
         {
@@ -186,7 +181,7 @@ internal static class OperationClaims
         }
     }
 
-    private static async Task<ExistingOperation?> ReadExistingAsync(DbContext db, string statement, object?[] parameters, CancellationToken cancellationToken)
+    private static async Task<ExistingOperation?> ReadExistingAsync(DbContext db, Statement<OperationClaimValues> statement, OperationClaimValues parameters, CancellationToken cancellationToken)
     {
         var reader = await RawSql.ReadAsync(db, statement, parameters, cancellationToken).ConfigureAwait(false);
         await using var readerLease = reader.ConfigureAwait(false);
@@ -197,7 +192,7 @@ internal static class OperationClaims
         }
 
         var id = row.GetString(0);
-        if (id == parameters[0] as string)
+        if (id == parameters.Id)
         {
             return new ExistingOperation(id, [], null, DateTimeOffset.MaxValue, null);
         }

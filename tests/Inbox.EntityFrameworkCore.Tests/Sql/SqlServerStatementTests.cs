@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text.RegularExpressions;
 using Inbox.EntityFrameworkCore.Model;
 using Inbox.EntityFrameworkCore.Sql;
 using Inbox.EntityFrameworkCore.Tests.Support;
@@ -10,20 +9,19 @@ namespace Inbox.EntityFrameworkCore.Tests.Sql;
 
 /// <summary>
 /// Every statement Inbox sends to SQL Server, checked where no SQL Server runs: it parses with SQL Server's own
-/// parser, and it names only the tables and columns of the model's SQL Server mapping. RawSql's placeholders become
-/// the parameters SQL Server gets.
+/// parser, and it names only the tables and columns of the model's SQL Server mapping.
 /// </summary>
-public sealed partial class SqlServerStatementTests
+public sealed class SqlServerStatementTests
 {
     public static TheoryData<string, string> Statements()
     {
         using var db = SqlServerContext();
         var data = new TheoryData<string, string>();
         var operations = OperationSql.For(db);
-        var relayClaims = new[] { 0, 1, 7 }.Select(steps => ($"OperationSql.ClaimDue({steps})", operations.ClaimDue(steps)));
+        var relayClaims = new[] { 0, 1, 7 }.Select(steps => ($"OperationSql.ClaimDue({steps})", operations.ClaimDue(steps).Text));
         foreach (var (name, text) in StatementsOf(InboxEntrySql.For(db)).Concat(StatementsOf(operations)).Concat(relayClaims))
         {
-            data.Add(name, Placeholder().Replace(text, "@p$1"));
+            data.Add(name, text);
         }
 
         return data;
@@ -72,14 +70,11 @@ public sealed partial class SqlServerStatementTests
     private static StoreDbContext SqlServerContext() =>
         new(new DbContextOptionsBuilder<StoreDbContext>().UseSqlServer("Server=unused;Database=unused").Options);
 
-    /// <summary>Each string statement a SQL class exposes as a property.</summary>
+    /// <summary>Each statement a SQL class exposes as a property.</summary>
     private static IEnumerable<(string Name, string Text)> StatementsOf(object sql) =>
         sql.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.PropertyType == typeof(string))
-            .Select(p => (Name: $"{sql.GetType().Name}.{p.Name}", Text: (string?)p.GetValue(sql)))
+            .Where(p => p.PropertyType.IsGenericType && p.PropertyType.GetGenericTypeDefinition() == typeof(Statement<>))
+            .Select(p => (Name: $"{sql.GetType().Name}.{p.Name}", Text: p.GetValue(sql)?.ToString()))
             .Where(s => s.Text is not null)
             .Select(s => (s.Name, s.Text!));
-
-    [GeneratedRegex(@"\{(\d+)\}")]
-    private static partial Regex Placeholder();
 }

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Text.RegularExpressions;
+using Inbox.Claims;
 using Inbox.EntityFrameworkCore.Model;
 using Inbox.EntityFrameworkCore.Sql;
 using Inbox.EntityFrameworkCore.Tests.Support;
@@ -83,28 +84,29 @@ public sealed partial class SqlServerTypesTests
     public void Accept_binds_each_string_as_its_column_type()
     {
         using var db = SqlServerContext();
-        using var command = CreateCommand(db, OperationSql.For(db).InsertOrSelect,
-            ["op_1", "org_a", "POST /claims", "key-1", new byte[32], "req_1", 202, "{}", Array.Empty<byte>(), "Message", Array.Empty<byte>(),
-                DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch]);
+        using var command = CreateCommand(OperationSql.For(db).InsertOrSelect, new AcceptanceValues(
+            "op_1", "org_a", "POST /claims", "key-1", new byte[32], "req_1", 202, "{}", [], "Message", [],
+            DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch));
 
-        Assert.Equal((DbType.AnsiString, 40), Type(command, 0));
-        Assert.Equal((DbType.String, OperationScope.MaxTenantLength), Type(command, 1));
-        Assert.Equal((DbType.String, OperationScope.MaxEndpointLength), Type(command, 2));
-        Assert.Equal((DbType.AnsiString, IdempotencyKey.MaxLength), Type(command, 3));
-        Assert.Equal((DbType.AnsiString, 40), Type(command, 5));
-        Assert.Equal((DbType.String, 4000), Type(command, 7));
-        Assert.Equal((DbType.String, 500), Type(command, 9));
+        Assert.Equal((DbType.AnsiString, 40), Type(command, "id"));
+        Assert.Equal((DbType.String, OperationScope.MaxTenantLength), Type(command, "tenant"));
+        Assert.Equal((DbType.String, OperationScope.MaxEndpointLength), Type(command, "endpoint"));
+        Assert.Equal((DbType.AnsiString, IdempotencyKey.MaxLength), Type(command, "idempotencyKey"));
+        Assert.Equal((DbType.AnsiString, 40), Type(command, "requestId"));
+        Assert.Equal((DbType.String, 4000), Type(command, "responseHeaders"));
+        Assert.Equal((DbType.String, 500), Type(command, "messageType"));
     }
 
     [Fact]
     public void Null_strings_are_bound_as_their_column_type()
     {
         using var db = SqlServerContext();
-        using var command = CreateCommand(db, InboxEntrySql.For(db).SucceedOperation, ["op_1", null, DateTimeOffset.UnixEpoch]);
+        using var command = CreateCommand(
+            InboxEntrySql.For(db).SucceedOperation, new EntryTransitionValues(null, null, DateTimeOffset.UnixEpoch) { OperationId = "op_1", Result = null });
 
-        Assert.Equal((DbType.AnsiString, 40), Type(command, 0));
-        Assert.Equal((DbType.String, 4000), Type(command, 1));
-        Assert.Equal(DBNull.Value, command.Parameters[1].Value);
+        Assert.Equal((DbType.AnsiString, 40), Type(command, "operationId"));
+        Assert.Equal((DbType.String, 4000), Type(command, "result"));
+        Assert.Equal(DBNull.Value, command.Parameters["result"].Value);
     }
 
     /// <summary>
@@ -120,18 +122,17 @@ public sealed partial class SqlServerTypesTests
         var strings = db.Model.GetEntityTypes().Where(t => t.ClrType == typeof(InboxEntry) || t.ClrType == typeof(InboxOperation))
             .SelectMany(t => t.GetProperties()).Where(p => p.ClrType == typeof(string))
             .GroupBy(p => p.GetColumnName()).ToDictionary(g => g.Key, g => g.Select(Expected).Distinct().Single());
-        var placeholders = Placeholder().Matches(statement).Select(m => int.Parse(m.Groups[1].Value)).ToList();
-        var values = Enumerable.Range(0, placeholders.Count == 0 ? 0 : placeholders.Max() + 1).Select(_ => (object?)"text").ToArray();
-        using var command = CreateCommand(db, statement, values);
+        using var command = CreateCommand(statement);
+        var text = statement.ToString()!;
 
-        var compared = Compared().Matches(statement).Where(m => strings.ContainsKey(m.Groups["column"].Value)).ToList();
-        Assert.True(compared.Count > 0 || !statement.Contains("= {0}", StringComparison.Ordinal) || name.Contains("Delete") || name.Contains("ClaimDue"),
+        var compared = Compared().Matches(text).Where(m => strings.ContainsKey(m.Groups["column"].Value)).ToList();
+        Assert.True(compared.Count > 0 || !text.Contains("= @", StringComparison.Ordinal) || name.Contains("Delete") || name.Contains("ClaimDue"),
             $"{name}: no string comparisons found");
         foreach (var match in compared)
         {
-            var position = int.Parse(match.Groups["position"].Value);
-            Assert.True(strings[match.Groups["column"].Value] == Type(command, position),
-                $"{name}: {{{position}}} goes to {match.Groups["column"].Value} {strings[match.Groups["column"].Value]}, bound as {Type(command, position)}");
+            var parameter = match.Groups["parameter"].Value;
+            Assert.True(strings[match.Groups["column"].Value] == Type(command, parameter),
+                $"{name}: @{parameter} goes to {match.Groups["column"].Value} {strings[match.Groups["column"].Value]}, bound as {Type(command, parameter)}");
         }
     }
 
@@ -145,7 +146,7 @@ public sealed partial class SqlServerTypesTests
     public void Every_statement_counts_rows_and_autocommits_whatever_the_session_sets(string name, string statement)
     {
         Assert.True(statement.StartsWith("SET IMPLICIT_TRANSACTIONS OFF;\nSET NOCOUNT OFF;\n", StringComparison.Ordinal), $"{name} does not: {statement}");
-        Assert.Matches(@"@p\d", statement);
+        Assert.Matches(@"@\w", statement);
     }
 
     /// <summary>How EF Core binds a short value for <paramref name="property"/>: a MAX column takes 4000 (or 8000) up to that length.</summary>
@@ -156,11 +157,31 @@ public sealed partial class SqlServerTypesTests
         return (parameter.DbType, parameter.Size);
     }
 
-    private static (DbType, int) Type(DbCommand command, int position) =>
-        (command.Parameters[position].DbType, command.Parameters[position].Size);
+    private static (DbType, int) Type(DbCommand command, string parameter) =>
+        (command.Parameters[parameter].DbType, command.Parameters[parameter].Size);
 
-    private static DbCommand CreateCommand(DbContext db, string sql, object?[] values) =>
-        RawSql.CreateCommand(new SqlConnection("Server=unused"), sql, values);
+    private static DbCommand CreateCommand<TValues>(Statement<TValues> statement, TValues values) =>
+        RawSql.CreateCommand(new SqlConnection("Server=unused"), statement, values);
+
+    /// <summary>The command for <paramref name="statement"/> with every string parameter "text".</summary>
+    private static DbCommand CreateCommand(object statement)
+    {
+        var at = DateTimeOffset.UnixEpoch;
+        return statement switch
+        {
+            Statement<EntryClaimValues> claim => CreateCommand(claim, new EntryClaimValues(new InboxClaimRequest("text", "text", "text", "text", at, at, at, at, "text"), at)),
+            Statement<EntryTransitionValues> transition => CreateCommand(transition, new EntryTransitionValues("text", "text", at)
+            {
+                ClaimToken = "text", OperationId = "text", Result = "text", ErrorCode = "text", ErrorMessage = "text", RelayAt = at,
+            }),
+            Statement<AcceptanceValues> acceptance => CreateCommand(acceptance, new AcceptanceValues(
+                "text", "text", "text", "text", [], "text", 0, "text", [], "text", [], at, at, at, "text")),
+            Statement<LookupValues> lookup => CreateCommand(lookup, new LookupValues("text", "text", at)),
+            Statement<RelayClaimValues> relay => CreateCommand(relay, new RelayClaimValues(at, 1, at, [.. Enumerable.Repeat(at, 10)])),
+            Statement<ExpiredRowsValues> expired => CreateCommand(expired, new ExpiredRowsValues(at, 1)),
+            _ => throw new ArgumentException($"No values for {statement.GetType()}", nameof(statement)),
+        };
+    }
 
     private static IProperty Column(DbContext db, Type entity, string column) =>
         DesignTimeModel(db).FindEntityType(entity)!.GetProperties().Single(p => p.GetColumnName() == column);
@@ -168,7 +189,7 @@ public sealed partial class SqlServerTypesTests
     // Collations are migration metadata, kept only in the design-time model.
     private static IModel DesignTimeModel(DbContext db) => db.GetService<IDesignTimeModel>().Model;
 
-    private static string StatementNamed(DbContext db, string name)
+    private static object StatementNamed(DbContext db, string name)
     {
         var operations = OperationSql.For(db);
         if (Regex.Match(name, @"ClaimDue\((\d+)\)") is { Success: true } claimDue)
@@ -178,17 +199,14 @@ public sealed partial class SqlServerTypesTests
 
         var (type, property) = (name.Split('.')[0], name.Split('.')[1]);
         object sql = type == nameof(OperationSql) ? operations : InboxEntrySql.For(db);
-        return (string)sql.GetType().GetProperty(property)!.GetValue(sql)!;
+        return sql.GetType().GetProperty(property)!.GetValue(sql)!;
     }
 
     private static StoreDbContext SqlServerContext() =>
         new(new DbContextOptionsBuilder<StoreDbContext>().UseSqlServer("Server=unused;Database=unused").Options);
 
-    [GeneratedRegex(@"\{(\d+)\}")]
-    private static partial Regex Placeholder();
-
-    /// <summary>A column compared with or assigned a placeholder: <c>[column] = {n}</c>, <c>t.[column] &lt;= {n}</c>.</summary>
-    [GeneratedRegex(@"\[(?<column>\w+)\] (=|<=|<|>|>=|<>) \{(?<position>\d+)\}")]
+    /// <summary>A column compared with or assigned a parameter: <c>[column] = @name</c>, <c>t.[column] &lt;= @name</c>.</summary>
+    [GeneratedRegex(@"\[(?<column>\w+)\] (=|<=|<|>|>=|<>) @(?<parameter>\w+)")]
     private static partial Regex Compared();
 
     private sealed class Utf8CollationContext : DbContext

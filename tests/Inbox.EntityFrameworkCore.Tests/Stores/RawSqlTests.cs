@@ -20,9 +20,17 @@ public sealed class RawSqlTests
     }
 
     [Fact]
-    public void Placeholders_become_positional_parameters()
+    public void Statement_binds_each_parameter_it_names_once_and_refuses_a_name_its_record_lacks()
     {
-        Assert.Equal("UPDATE t SET a = $2 WHERE id = $1 AND b = $11", RawSql.Positional("UPDATE t SET a = {1} WHERE id = {0} AND b = {10}"));
+        var parameters = new StatementParameters<(string A, int B)> { ["a"] = v => v.A, ["b"] = v => v.B, ["unused"] = _ => null };
+        var statement = new Statement<(string A, int B)>("UPDATE t SET x = @b WHERE id = @a AND y = @b;\nIF @@ROWCOUNT = 0 SELECT 1", parameters, columns: null);
+        using var command = new SqliteConnection("Data Source=:memory:").CreateCommand();
+
+        statement.Bind(command, ("id-1", 7));
+
+        Assert.Equal(["b", "a"], command.Parameters.Cast<SqliteParameter>().Select(p => p.ParameterName));
+        Assert.Equal([7, (object)"id-1"], command.Parameters.Cast<SqliteParameter>().Select(p => p.Value));
+        Assert.Throws<InvalidOperationException>(() => new Statement<(string A, int B)>("SELECT @missing", parameters, columns: null));
     }
 
     [Fact]
@@ -34,7 +42,7 @@ public sealed class RawSqlTests
 
         // Held open, as inside a transaction: closing a SQLite connection would dispose its commands anyway.
         await db.Database.OpenConnectionAsync();
-        await Assert.ThrowsAsync<SqliteException>(() => RawSql.ReadAsync(db, "SELECT missing_column FROM missing_table", [], default));
+        await Assert.ThrowsAsync<SqliteException>(() => RawSql.ReadAsync(db, new Statement<int>("SELECT missing_column FROM missing_table", [], columns: null), 0, default));
 
         Assert.Equal(1, connection.Created);
         Assert.Equal(1, connection.CommandsDisposed);

@@ -22,10 +22,10 @@ public sealed class SqlStatementTests
         var sql = For(b => b.UseSqlServer("Server=unused;Database=unused"));
 
         Assert.Equal(DatabaseProvider.SqlServer, sql.Provider);
-        Assert.Contains("WHERE NOT EXISTS (SELECT 1 FROM [inbox_operations] WITH (UPDLOCK, HOLDLOCK) WHERE [tenant_id] = {1} AND [endpoint] = {2} AND [idempotency_key] = {3})", sql.InsertOrSelect);
-        Assert.Contains("UPDATE TOP ({1}) [inbox_operations] WITH (UPDLOCK, READPAST, ROWLOCK)", sql.ClaimDue(2));
-        Assert.Contains("OUTPUT inserted.[id]", sql.ClaimDue(2));
-        Assert.StartsWith(SqlServerStatements.SessionOptions + "DELETE TOP ({1}) FROM [inbox_operations] WITH (ROWLOCK, READPAST)", sql.DeleteExpired);
+        Assert.Contains("WHERE NOT EXISTS (SELECT 1 FROM [inbox_operations] WITH (UPDLOCK, HOLDLOCK) WHERE [tenant_id] = @tenant AND [endpoint] = @endpoint AND [idempotency_key] = @idempotencyKey)", sql.InsertOrSelect.Text);
+        Assert.Contains("UPDATE TOP (@batchSize) [inbox_operations] WITH (UPDLOCK, READPAST, ROWLOCK)", sql.ClaimDue(2).Text);
+        Assert.Contains("OUTPUT inserted.[id]", sql.ClaimDue(2).Text);
+        Assert.StartsWith(SqlServerDialect.SessionOptions + "DELETE TOP (@batchSize) FROM [inbox_operations] WITH (ROWLOCK, READPAST)", sql.DeleteExpired.Text);
     }
 
     [Fact]
@@ -34,10 +34,10 @@ public sealed class SqlStatementTests
         using var db = new StoreDbContext(new DbContextOptionsBuilder<StoreDbContext>().UseSqlServer("Server=unused;Database=unused").Options);
         var sql = InboxEntrySql.For(db);
 
-        Assert.Contains("FROM [inbox_entries] AS t WITH (UPDLOCK, HOLDLOCK)", sql.ClaimLeased);
-        Assert.Contains("IF @@ROWCOUNT = 0 INSERT INTO [inbox_entries]", sql.ClaimLeased);
-        Assert.Contains("WHERE NOT EXISTS (SELECT 1 FROM [inbox_entries] WITH (UPDLOCK, HOLDLOCK)", sql.ClaimTransactional);
-        Assert.StartsWith(SqlServerStatements.SessionOptions + "DELETE TOP ({1}) FROM [inbox_entries] WITH (ROWLOCK, READPAST)", sql.DeleteExpired);
+        Assert.Contains("FROM [inbox_entries] AS t WITH (UPDLOCK, HOLDLOCK)", sql.ClaimLeased.Text);
+        Assert.Contains("IF @@ROWCOUNT = 0 INSERT INTO [inbox_entries]", sql.ClaimLeased.Text);
+        Assert.Contains("WHERE NOT EXISTS (SELECT 1 FROM [inbox_entries] WITH (UPDLOCK, HOLDLOCK)", sql.ClaimTransactional.Text);
+        Assert.StartsWith(SqlServerDialect.SessionOptions + "DELETE TOP (@batchSize) FROM [inbox_entries] WITH (ROWLOCK, READPAST)", sql.DeleteExpired.Text);
     }
 
     [Fact]
@@ -46,9 +46,9 @@ public sealed class SqlStatementTests
         using var db = new StoreDbContext(new DbContextOptionsBuilder<StoreDbContext>().UseNpgsql("Host=unused").Options);
         var sql = InboxEntrySql.For(db);
 
-        Assert.Contains("ON CONFLICT (consumer, message_key) DO UPDATE SET", sql.ClaimTransactional);
-        Assert.Contains("WHERE t.status = 3 OR (t.status = 1 AND t.lease_expires_at <= {6})", sql.ClaimTransactional);
-        Assert.Contains("FOR UPDATE SKIP LOCKED", sql.DeleteExpired);
+        Assert.Contains("ON CONFLICT (consumer, message_key) DO UPDATE SET", sql.ClaimTransactional.Text);
+        Assert.Contains("WHERE t.status = 3 OR (t.status = 1 AND t.lease_expires_at <= @takeoverBefore)", sql.ClaimTransactional.Text);
+        Assert.Contains("FOR UPDATE SKIP LOCKED", sql.DeleteExpired.Text);
     }
 
     [Fact]
@@ -56,9 +56,9 @@ public sealed class SqlStatementTests
     {
         var sql = For(b => b.UseNpgsql("Host=unused"));
 
-        Assert.Contains("ON CONFLICT (tenant_id, endpoint, idempotency_key) DO NOTHING", sql.InsertOrSelect);
-        Assert.Contains("FOR UPDATE SKIP LOCKED", sql.ClaimDue(2));
-        Assert.Contains("FOR UPDATE SKIP LOCKED", sql.DeleteExpired);
+        Assert.Contains("ON CONFLICT (tenant_id, endpoint, idempotency_key) DO NOTHING", sql.InsertOrSelect.Text);
+        Assert.Contains("FOR UPDATE SKIP LOCKED", sql.ClaimDue(2).Text);
+        Assert.Contains("FOR UPDATE SKIP LOCKED", sql.DeleteExpired.Text);
     }
 
     [Fact]
@@ -67,10 +67,10 @@ public sealed class SqlStatementTests
         var sql = For(b => b.UseSqlServer("Server=unused;Database=unused"));
 
         Assert.Contains(
-            "SET [relay_at] = CASE [relay_attempts] WHEN 0 THEN {3} WHEN 1 THEN {4} ELSE {2} END, [relay_attempts] = [relay_attempts] + 1",
-            sql.ClaimDue(2));
-        Assert.Contains("SET [relay_at] = {2}, [relay_attempts] = [relay_attempts] + 1", sql.ClaimDue(0));
-        Assert.Contains("inserted.[relay_attempts]", sql.ClaimDue(0));
+            "SET [relay_at] = CASE [relay_attempts] WHEN 0 THEN @relayAt0 WHEN 1 THEN @relayAt1 ELSE @cappedRelayAt END, [relay_attempts] = [relay_attempts] + 1",
+            sql.ClaimDue(2).Text);
+        Assert.Contains("SET [relay_at] = @cappedRelayAt, [relay_attempts] = [relay_attempts] + 1", sql.ClaimDue(0).Text);
+        Assert.Contains("inserted.[relay_attempts]", sql.ClaimDue(0).Text);
         Assert.Same(sql.ClaimDue(2), sql.ClaimDue(2));
     }
 
@@ -80,7 +80,7 @@ public sealed class SqlStatementTests
         using var db = new CustomTableContext(new DbContextOptionsBuilder<CustomTableContext>().UseNpgsql("Host=unused").Options);
         var sql = OperationSql.For(db);
 
-        foreach (var statement in new[] { sql.Insert, sql.InsertOrSelect, sql.ReplaceExpired, sql.Find, sql.ClaimDue(2), sql.DeleteExpired })
+        foreach (var statement in new[] { sql.Insert.Text, sql.InsertOrSelect.Text, sql.ReplaceExpired.Text, sql.Find.Text, sql.ClaimDue(2).Text, sql.DeleteExpired.Text })
         {
             Assert.Contains("billing.idempotent_operations", statement);
         }
