@@ -8,7 +8,13 @@ using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Inbox.EntityFrameworkCore.Sql;
 
-/// <summary>The statements of the consumer inbox for one model and provider, built once from the model.</summary>
+/// <summary>
+/// The statements of the consumer inbox for one model and provider, built once from the model: those of the entries
+/// table, and the updates of the operation that a consumer's transitions make (succeed, start, fail), which live here
+/// because the transitions join them to an entry's statement in one command (<see cref="CompleteLeasedAndSucceedOperation"/>,
+/// <see cref="ReleaseFailedAndFailOperation"/>, <see cref="ClaimLeasedStartingOperation"/>) and share its parameters.
+/// The HTTP side's statements of the operations table are <see cref="OperationSql"/> and <see cref="OperationClaimSql"/>.
+/// </summary>
 internal sealed class InboxEntrySql
 {
     private static readonly ConditionalWeakTable<IModel, InboxEntrySql> Cache = new();

@@ -1,5 +1,6 @@
 using System.Net;
 using Inbox.Client.Tests.Support;
+using Inbox.Testing;
 
 namespace Inbox.Client.Tests.Operations;
 
@@ -108,4 +109,32 @@ public sealed class InboxClientAgainstTheSampleTests(SampleApiFixture api)
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             clients.Client.SubmitAsync<ClaimResult>(WaitUntil.Completed, "/v1/claims", ClaimBody.For(5_500), cancellationToken: cancellation.Token));
     }
+
+    [Fact]
+    public async Task Cancellation_in_the_middle_of_a_wait_stops_it_while_the_operation_is_still_running()
+    {
+        using var clients = new TestClients(api.BaseAddress);
+        using var simulator = new HttpClient { BaseAddress = api.BaseAddress };
+        // The subscriber takes the call and answers after 20 s: the operation stays processing meanwhile.
+        await simulator.PutAsync("/downstream/faults", Json("""{"fail_rate": 0, "stall_rate": 1, "stall_ms": 20000}"""));
+        try
+        {
+            var operation = await clients.Client.SubmitAsync<WebhookResult>(WaitUntil.Started, "/v1/webhook-events", WebhookBody.To("sub_1"));
+            using var cancellation = new CancellationTokenSource();
+            var waiting = operation.WaitForCompletionAsync(cancellation.Token);
+            var observer = new InboxOperation<WebhookResult>(clients.Client, operation.StatusUrl);
+            await Eventually.TrueAsync("the subscriber to hold the call", async () => await observer.UpdateStatusAsync() == InboxOperationStatus.Processing);
+
+            await cancellation.CancelAsync();
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+            Assert.False(operation.HasCompleted);
+        }
+        finally
+        {
+            await simulator.PutAsync("/downstream/faults", Json("""{"fail_rate": 0, "stall_rate": 0, "stall_ms": 0}"""));
+        }
+    }
+
+    private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");
 }
