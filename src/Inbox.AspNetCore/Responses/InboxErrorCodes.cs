@@ -35,4 +35,31 @@ public static class InboxErrorCodes
 
     /// <summary>404: no operation with this id is visible to the caller (unknown, expired or another tenant's).</summary>
     public const string OperationNotFound = "operation_not_found";
+
+    /// <summary>400 (operations console): a query parameter the console does not know, or one it does not take on this route.</summary>
+    public const string UnknownConsoleParameter = "unknown_console_parameter";
+
+    /// <summary>400 (operations console): <c>status</c> is not one of <c>accepted</c>, <c>processing</c>, <c>succeeded</c>, <c>failed</c>.</summary>
+    public const string InvalidConsoleStatus = "invalid_console_status";
+
+    /// <summary>400 (operations console): <c>endpoint</c> is empty, too long or sent twice.</summary>
+    public const string InvalidConsoleEndpoint = "invalid_console_endpoint";
+
+    /// <summary>400 (operations console): <c>tenant</c> is empty, too long or sent twice.</summary>
+    public const string InvalidConsoleTenant = "invalid_console_tenant";
+
+    /// <summary>400 (operations console): <c>key</c> breaks the idempotency key rules or is sent twice.</summary>
+    public const string InvalidConsoleKey = "invalid_console_key";
+
+    /// <summary>
+    /// 400 (operations console): <c>created_from</c> or <c>created_before</c> is not an RFC 3339 timestamp with its
+    /// offset, or the range is empty.
+    /// </summary>
+    public const string InvalidConsoleCreatedRange = "invalid_console_created_range";
+
+    /// <summary>400 (operations console): <c>after</c> is not a cursor the console handed out.</summary>
+    public const string InvalidConsoleCursor = "invalid_console_cursor";
+
+    /// <summary>400 (operations console): <c>limit</c> is not a whole number from 1 to 500.</summary>
+    public const string InvalidConsoleLimit = "invalid_console_limit";
 }

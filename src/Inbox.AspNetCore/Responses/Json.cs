@@ -70,6 +70,6 @@ internal static class Json
     }
 
     // One fixed format (UTC, milliseconds) so a terminal operation reads the same on every provider.
-    private static string Timestamp(DateTimeOffset value) =>
+    public static string Timestamp(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

@@ -124,10 +124,10 @@ public sealed class TestApi : IAsyncDisposable
         app.MapPost("/plain", () => Results.Ok("untouched"));
         app.MapControllers();
         app.MapOperationStatus("/operations/{id}");
-        endpoints?.Invoke(app);
 
         try
         {
+            endpoints?.Invoke(app);
             await app.StartAsync();
         }
         catch

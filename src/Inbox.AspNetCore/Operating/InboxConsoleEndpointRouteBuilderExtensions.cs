@@ -1,0 +1,75 @@
+using Inbox.AspNetCore;
+using Inbox.AspNetCore.Operating;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the operations console.</summary>
+public static class InboxConsoleEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps the operations console under <paramref name="pattern"/>, behind the authorization policy
+    /// <paramref name="policy"/>: <c>GET counts</c> (by endpoint and status, with each endpoint's oldest unfinished
+    /// operation), <c>GET operations</c> (filtered, newest first, paged with <c>after</c> and <c>limit</c>) and
+    /// <c>GET operations/{id}</c> (one operation with its inbox entries), all answering JSON. An operator sees only
+    /// the tenant the <see cref="ITenantResolver"/> finds for it, unless it also meets
+    /// <see cref="InboxConsoleOptions.AllTenantsPolicy"/>.
+    /// </summary>
+    /// <param name="endpoints">The application's endpoints.</param>
+    /// <param name="pattern">The prefix of the console's routes, e.g. <c>/inbox</c>.</param>
+    /// <param name="policy">The name of a registered authorization policy every console route requires.</param>
+    /// <param name="configure">Sets the all-tenants policy and whether bodies are shown.</param>
+    /// <returns>The console's route group, for further conventions.</returns>
+    /// <exception cref="ArgumentException"><paramref name="policy"/> is empty: the console is never mapped open.</exception>
+    /// <exception cref="InvalidOperationException">A policy named here is not registered.</exception>
+    public static RouteGroupBuilder MapInboxConsole(
+        this IEndpointRouteBuilder endpoints, string pattern, string policy, Action<InboxConsoleOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(pattern);
+        if (string.IsNullOrWhiteSpace(policy))
+        {
+            throw new ArgumentException(
+                "The Inbox operations console shows every operation it can reach, so it is only mapped behind an authorization " +
+                "policy. Register one and name it: builder.Services.AddAuthorization(options => options.AddPolicy(\"inbox-operator\", " +
+                "p => p.RequireRole(\"operator\"))); then app.MapInboxConsole(\"/inbox\", policy: \"inbox-operator\").",
+                nameof(policy));
+        }
+
+        var options = new InboxConsoleOptions();
+        configure?.Invoke(options);
+        RequireRegistered(endpoints.ServiceProvider, policy, nameof(policy));
+        if (options.AllTenantsPolicy is not null)
+        {
+            RequireRegistered(endpoints.ServiceProvider, options.AllTenantsPolicy, nameof(InboxConsoleOptions.AllTenantsPolicy));
+        }
+
+        var console = new InboxConsoleEndpoints(options);
+        var group = endpoints.MapGroup(pattern);
+        group.RequireAuthorization(policy).ExcludeFromDescription();
+        group.MapGet("/counts", console.CountsAsync).WithName("Inbox.Console.Counts");
+        group.MapGet("/operations", console.ListAsync).WithName("Inbox.Console.Operations");
+        group.MapGet("/operations/{id}", console.DetailAsync).WithName("Inbox.Console.Operation");
+        return group;
+    }
+
+    // Checked here rather than on the first request, so a misspelt policy stops the application at start-up.
+    private static void RequireRegistered(IServiceProvider services, string policy, string parameter)
+    {
+        var provider = services.GetService<IAuthorizationPolicyProvider>()
+            ?? throw new InvalidOperationException(
+                "The Inbox operations console needs authorization: call builder.Services.AddAuthorization(...) and register the policy " +
+                $"'{policy}', and app.UseAuthorization().");
+
+        // The default provider answers synchronously; this runs once, while the application is built.
+        if (provider.GetPolicyAsync(policy).GetAwaiter().GetResult() is null)
+        {
+            throw new InvalidOperationException(
+                $"The Inbox operations console requires the authorization policy '{policy}' ({parameter}), which is not registered. " +
+                $"Add it: builder.Services.AddAuthorization(options => options.AddPolicy(\"{policy}\", p => p.RequireRole(\"operator\"))).");
+        }
+    }
+}
