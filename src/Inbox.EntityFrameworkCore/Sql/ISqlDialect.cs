@@ -74,4 +74,7 @@ internal interface ISqlDialect
 
     /// <summary>Deletes up to <c>@batchSize</c> rows where <paramref name="expired"/> holds, skipping rows another transaction holds where the provider can.</summary>
     string DeleteBatch(string table, IReadOnlyList<string> keyColumns, string expired);
+
+    /// <summary>A query for <paramref name="column"/> of the first row where <paramref name="where"/> holds, by <paramref name="orderBy"/>.</summary>
+    string SelectFirst(string table, string column, string where, string orderBy);
 }

@@ -108,6 +108,13 @@ internal sealed class OperationSql
             dialect.UpdateBatch(table, id, Backoff(uncappedSteps), due, relayAt, relayColumns), RelayClaimValues.Parameters(uncappedSteps));
 
         DeleteExpired = Statement(dialect.DeleteBatch(table, [id], $"{expiresAt} <= @now"), ExpiredRowsValues.Parameters);
+
+        // Two scalar subqueries, so one round trip answers both; each reads all tenants, expired rows included.
+        var status = t[nameof(InboxOperation.Status)];
+        var createdAt = t[nameof(InboxOperation.CreatedAt)];
+        var oldestAccepted = dialect.SelectFirst(table, createdAt, $"{status} = {(int)OperationStatus.Accepted}", createdAt);
+        var failedSince = $"SELECT COUNT(*) FROM {table} WHERE {status} = {(int)OperationStatus.Failed} AND {t[nameof(InboxOperation.UpdatedAt)]} >= @failedSince";
+        Health = Statement($"SELECT ({oldestAccepted}), ({failedSince})", HealthValues.Parameters);
     }
 
     public DatabaseProvider Provider { get; }
@@ -141,6 +148,12 @@ internal sealed class OperationSql
     public Statement<RelayClaimValues> ClaimDue(int uncappedSteps) => _claimDueBySteps.GetOrAdd(uncappedSteps, _buildClaimDue);
 
     public Statement<ExpiredRowsValues> DeleteExpired { get; }
+
+    /// <summary>
+    /// Returns the creation time of the oldest accepted operation (null when none is) and the number of operations
+    /// that failed (their status last changed) at or after <see cref="HealthValues.FailedSince"/>.
+    /// </summary>
+    public Statement<HealthValues> Health { get; }
 
     public static OperationSql For(DbContext db) =>
         Cache.GetValue(db.Model, _ => new OperationSql(TableNames.For<InboxOperation>(db), DatabaseProviders.Dialect(db)));

@@ -55,6 +55,9 @@ internal sealed class PostgreSqlDialect : ISqlDialect
         return $"DELETE FROM {table} WHERE {key} IN (SELECT {columns} FROM {table} WHERE {expired} LIMIT @batchSize FOR UPDATE SKIP LOCKED)";
     }
 
+    public string SelectFirst(string table, string column, string where, string orderBy) =>
+        $"SELECT {column} FROM {table} WHERE {where} ORDER BY {orderBy} LIMIT 1";
+
     // UNION ALL needs the types of the existing row's columns; the caller reads none of them for its own row.
     private static string Placeholder(Type column) => column switch
     {

@@ -55,4 +55,7 @@ internal sealed class SqlServerDialect : ISqlDialect
 
     public string DeleteBatch(string table, IReadOnlyList<string> keyColumns, string expired) =>
         $"DELETE TOP (@batchSize) FROM {table} WITH (ROWLOCK, READPAST) WHERE {expired}";
+
+    public string SelectFirst(string table, string column, string where, string orderBy) =>
+        $"SELECT TOP (1) {column} FROM {table} WHERE {where} ORDER BY {orderBy}";
 }

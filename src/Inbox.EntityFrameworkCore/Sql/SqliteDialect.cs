@@ -49,4 +49,7 @@ internal sealed class SqliteDialect : ISqlDialect
         var key = keyColumns.Count == 1 ? keyColumns[0] : "rowid";
         return $"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table} WHERE {expired} LIMIT @batchSize)";
     }
+
+    public string SelectFirst(string table, string column, string where, string orderBy) =>
+        PostgreSqlDialect.Instance.SelectFirst(table, column, where, orderBy);
 }

@@ -74,13 +74,33 @@ public sealed class SqlStatementTests
         Assert.Same(sql.ClaimDue(2), sql.ClaimDue(2));
     }
 
+    // The health check's one statement: the oldest accepted operation by created_at, and the failures whose status
+    // changed within the window. The health check tests run it live.
+    [Fact]
+    public void Health_read_takes_the_oldest_accepted_by_created_at_and_counts_recent_failures_on_each_provider()
+    {
+        Assert.Equal(
+            "SELECT (SELECT created_at FROM inbox_operations WHERE status = 0 ORDER BY created_at LIMIT 1), " +
+            "(SELECT COUNT(*) FROM inbox_operations WHERE status = 3 AND updated_at >= @failedSince)",
+            For(b => b.UseNpgsql("Host=unused")).Health.Text);
+        Assert.Equal(
+            "SELECT (SELECT \"created_at\" FROM \"inbox_operations\" WHERE \"status\" = 0 ORDER BY \"created_at\" LIMIT 1), " +
+            "(SELECT COUNT(*) FROM \"inbox_operations\" WHERE \"status\" = 3 AND \"updated_at\" >= @failedSince)",
+            For(b => b.UseSqlite("Data Source=:memory:")).Health.Text);
+        Assert.Equal(
+            SqlServerDialect.SessionOptions +
+            "SELECT (SELECT TOP (1) [created_at] FROM [inbox_operations] WHERE [status] = 0 ORDER BY [created_at]), " +
+            "(SELECT COUNT(*) FROM [inbox_operations] WHERE [status] = 3 AND [updated_at] >= @failedSince)",
+            For(b => b.UseSqlServer("Server=unused;Database=unused")).Health.Text);
+    }
+
     [Fact]
     public void Custom_schema_and_table_names_reach_every_statement()
     {
         using var db = new CustomTableContext(new DbContextOptionsBuilder<CustomTableContext>().UseNpgsql("Host=unused").Options);
         var sql = OperationSql.For(db);
 
-        foreach (var statement in new[] { sql.Insert.Text, sql.InsertOrSelect.Text, sql.ReplaceExpired.Text, sql.Find.Text, sql.ClaimDue(2).Text, sql.DeleteExpired.Text })
+        foreach (var statement in new[] { sql.Insert.Text, sql.InsertOrSelect.Text, sql.ReplaceExpired.Text, sql.Find.Text, sql.ClaimDue(2).Text, sql.DeleteExpired.Text, sql.Health.Text })
         {
             Assert.Contains("billing.idempotent_operations", statement);
         }
