@@ -58,7 +58,6 @@ public static class SampleDatabase
                 break;
         }
 
-        services.AddHealthChecks().AddDbContextCheck<SamplesDbContext>("database", tags: ["ready"]);
         return services;
     }
 
