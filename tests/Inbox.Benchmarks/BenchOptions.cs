@@ -5,6 +5,15 @@ namespace Inbox.Benchmarks;
 /// <summary>The command line: a scenario, <c>--quick</c> for a sanity run, and sizes.</summary>
 public sealed record BenchOptions(string Scenario, bool Quick, int Messages, int Rounds, int Warmup, int[] Concurrency)
 {
+    /// <summary><c>--plans</c>: print each query's full <c>EXPLAIN (ANALYZE, BUFFERS)</c> (the console scenario).</summary>
+    public bool Plans { get; init; }
+
+    /// <summary><c>--iterations N</c>: timed executions of each query (the console scenario); 0 for its default.</summary>
+    public int Iterations { get; init; }
+
+    /// <summary><c>--rows N</c>: rows to seed (the console scenario); 0 for its default.</summary>
+    public int Rows { get; init; }
+
     public static BenchOptions Parse(string[] args)
     {
         var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "help";
@@ -21,6 +30,11 @@ public sealed record BenchOptions(string Scenario, bool Quick, int Messages, int
             Int("--messages") ?? (quick ? 1_500 : 10_000),
             Int("--rounds") ?? (quick ? 1 : 3),
             Int("--warmup") ?? (quick ? 500 : 3_000),
-            Ints("--concurrency") ?? []);
+            Ints("--concurrency") ?? [])
+        {
+            Plans = args.Contains("--plans"),
+            Iterations = Int("--iterations") ?? 0,
+            Rows = Int("--rows") ?? 0,
+        };
     }
 }

@@ -2,8 +2,8 @@ using Inbox.Benchmarks;
 using Inbox.Benchmarks.Consume;
 
 // What exactly-once costs, measured side by side on one broker and one database:
-//   dotnet run -c Release --project tests/Inbox.Benchmarks -- <consume|consume-embedded|accept|accept-sync|growth|micro|client|all> [--quick]
-//     [--messages N] [--rounds N] [--warmup N] [--concurrency 1,8,32]
+//   dotnet run -c Release --project tests/Inbox.Benchmarks -- <consume|consume-embedded|accept|accept-sync|growth|console|micro|client|all> [--quick]
+//     [--messages N] [--rounds N] [--warmup N] [--concurrency 1,8,32]; console: [--rows N] [--iterations N] [--plans]
 // Servers: INBOX_TEST_POSTGRES and INBOX_TEST_RABBITMQ (see eng/servers.sh), as for the tests.
 var options = BenchOptions.Parse(args);
 var scenarios = new Dictionary<string, Func<BenchOptions, Task>>(StringComparer.OrdinalIgnoreCase)
@@ -13,6 +13,7 @@ var scenarios = new Dictionary<string, Func<BenchOptions, Task>>(StringComparer.
     ["accept"] = Inbox.Benchmarks.Accept.AcceptScenario.RunAsync,
     ["accept-sync"] = Inbox.Benchmarks.AcceptSync.AcceptSyncScenario.RunAsync,
     ["growth"] = Inbox.Benchmarks.Growth.GrowthScenario.RunAsync,
+    ["console"] = Inbox.Benchmarks.OperationsConsole.ConsoleScenario.RunAsync,
     ["micro"] = Inbox.Benchmarks.Micro.MicroScenario.RunAsync,
     ["client"] = Inbox.Benchmarks.Micro.MicroScenario.RunClientAsync,
 };
@@ -29,7 +30,7 @@ if (options.Scenario == "all")
 
 if (!scenarios.TryGetValue(options.Scenario, out var run))
 {
-    Console.Error.WriteLine($"Scenarios: {string.Join(", ", scenarios.Keys)}, all. Options: --quick --messages N --rounds N --warmup N --concurrency 1,8,32");
+    Console.Error.WriteLine($"Scenarios: {string.Join(", ", scenarios.Keys)}, all. Options: --quick --messages N --rounds N --warmup N --concurrency 1,8,32; console: --rows N --iterations N --plans");
     return 2;
 }
 

@@ -36,5 +36,7 @@ internal sealed class InboxEntryConfiguration(InboxModelOptions options, string?
         builder.Property(e => e.ExpiresAt).HasColumnName("expires_at");
 
         builder.HasIndex(e => e.ExpiresAt).HasDatabaseName("ix_inbox_entries_expires_at").HasAnnotation(BrinOnPostgreSql, "brin");
+        // An operation's entries, for the operations console's detail.
+        builder.HasIndex(e => e.OperationId).HasDatabaseName("ix_inbox_entries_operation_id");
     }
 }

@@ -171,7 +171,10 @@ internal sealed class EntityFrameworkOperationConsoleStore<TDbContext>(TDbContex
         {
             var createdAt = after.CreatedAt;
             var id = after.Id;
-            operations = operations.Where(o => o.CreatedAt < createdAt || (o.CreatedAt == createdAt && string.Compare(o.Id, id) < 0));
+            // The first bound repeats what the rest implies, so the database starts its index scan at the cursor
+            // instead of filtering every newer row (PostgreSQL does not turn the OR into an index bound).
+            operations = operations.Where(o => o.CreatedAt <= createdAt
+                && (o.CreatedAt < createdAt || (o.CreatedAt == createdAt && string.Compare(o.Id, id) < 0)));
         }
 
         return operations;
@@ -196,8 +199,8 @@ internal sealed class EntityFrameworkOperationConsoleStore<TDbContext>(TDbContex
         {
             var createdAt = SqliteText(after.CreatedAt);
             var id = after.Id;
-            operations = operations.Where(o =>
-                string.Compare(o.CreatedAt.ToString(), createdAt) < 0 || (o.CreatedAt.ToString() == createdAt && string.Compare(o.Id, id) < 0));
+            operations = operations.Where(o => string.Compare(o.CreatedAt.ToString(), createdAt) <= 0
+                && (string.Compare(o.CreatedAt.ToString(), createdAt) < 0 || (o.CreatedAt.ToString() == createdAt && string.Compare(o.Id, id) < 0)));
         }
 
         return operations;

@@ -97,6 +97,9 @@ namespace Inbox.Samples.Data.Migrations.PostgreSql
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("ExpiresAt"), "brin");
 
+                    b.HasIndex("OperationId")
+                        .HasDatabaseName("ix_inbox_entries_operation_id");
+
                     b.ToTable("inbox_entries", (string)null);
                 });
 
@@ -226,9 +229,22 @@ namespace Inbox.Samples.Data.Migrations.PostgreSql
                         .HasDatabaseName("ix_inbox_operations_relay_at")
                         .HasFilter("status < 2");
 
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("ix_inbox_operations_failed_updated_at")
+                        .HasFilter("status = 3");
+
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("ix_inbox_operations_created_at");
+
+                    b.HasIndex("TenantId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_inbox_operations_tenant_created_at");
+
                     b.HasIndex("TenantId", "Endpoint", "IdempotencyKey")
                         .IsUnique()
                         .HasDatabaseName("ux_inbox_operations_scope_key");
+
+                    b.HasIndex("TenantId", "Endpoint", "Status")
+                        .HasDatabaseName("ix_inbox_operations_tenant_endpoint_status");
 
                     b.ToTable("inbox_operations", (string)null);
                 });

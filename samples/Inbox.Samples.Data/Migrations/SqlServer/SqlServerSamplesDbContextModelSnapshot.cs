@@ -100,6 +100,9 @@ namespace Inbox.Samples.Data.Migrations.SqlServer
                         .HasDatabaseName("ix_inbox_entries_expires_at")
                         .HasAnnotation("Npgsql:IndexMethod", "brin");
 
+                    b.HasIndex("OperationId")
+                        .HasDatabaseName("ix_inbox_entries_operation_id");
+
                     b.ToTable("inbox_entries", (string)null);
                 });
 
@@ -233,10 +236,23 @@ namespace Inbox.Samples.Data.Migrations.SqlServer
                         .HasDatabaseName("ix_inbox_operations_relay_at")
                         .HasFilter("status < 2");
 
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("ix_inbox_operations_failed_updated_at")
+                        .HasFilter("status = 3");
+
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("ix_inbox_operations_created_at");
+
+                    b.HasIndex("TenantId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_inbox_operations_tenant_created_at");
+
                     b.HasIndex("TenantId", "Endpoint", "IdempotencyKey")
                         .IsUnique()
                         .HasDatabaseName("ux_inbox_operations_scope_key")
                         .HasFilter("[idempotency_key] IS NOT NULL");
+
+                    b.HasIndex("TenantId", "Endpoint", "Status")
+                        .HasDatabaseName("ix_inbox_operations_tenant_endpoint_status");
 
                     b.ToTable("inbox_operations", (string)null);
                 });
