@@ -74,4 +74,10 @@ internal interface ISqlDialect
 
     /// <summary>Deletes up to <c>@batchSize</c> rows where <paramref name="expired"/> holds, skipping rows another transaction holds where the provider can.</summary>
     string DeleteBatch(string table, IReadOnlyList<string> keyColumns, string expired);
+
+    /// <summary>
+    /// Updates the rows where <paramref name="where"/> holds, waiting for rows another transaction holds (so the
+    /// condition is judged on their committed state), and returns <paramref name="returning"/> of each row as updated.
+    /// </summary>
+    string UpdateReturning(string table, string set, string where, IReadOnlyList<string> returning);
 }
