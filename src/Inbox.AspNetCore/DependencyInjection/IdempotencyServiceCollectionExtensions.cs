@@ -38,6 +38,7 @@ public static class IdempotencyServiceCollectionExtensions
                 : new EnvelopeResponseWriter());
         services.TryAddSingleton<ITenantResolver, ClaimTenantResolver>();
         services.TryAddSingleton<HttpMetrics>();
+        services.TryAddSingleton<ConsoleMetrics>();
         services.TryAddSingleton<OperationAcceptor>();
         services.TryAddSingleton<SynchronousRequests>();
         services.TryAddSingleton<OperationStatusEndpoint>();

@@ -111,6 +111,34 @@ internal static class ConsoleJson
         writer.WriteEndObject();
     });
 
+    public static byte[] Failures(IReadOnlyList<FailureGroup> groups, string requestId) => Envelope(requestId, writer =>
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("groups");
+        foreach (var group in groups)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("code", group.ErrorCode);
+            writer.WriteString("endpoint", group.Endpoint);
+            writer.WriteNumber("count", group.Count);
+            writer.WriteStartObject("newest");
+            WriteSummary(writer, group.Newest);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    });
+
+    /// <summary>An action's answer: <c>{"data": {"<paramref name="name"/>": <paramref name="count"/>}}</c>.</summary>
+    public static byte[] Acted(string name, int count, string requestId) => Envelope(requestId, writer =>
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber(name, count);
+        writer.WriteEndObject();
+    });
+
     private static void WriteSummary(Utf8JsonWriter writer, OperationSummary operation)
     {
         writer.WriteString("id", operation.Id);

@@ -20,12 +20,18 @@ internal static class ConsoleQueryParser
     public const string CreatedBefore = "created_before";
     public const string After = "after";
     public const string Limit = "limit";
+    public const string Code = "code";
+
+    /// <summary>The longest error code an operation stores.</summary>
+    public const int MaxErrorCodeLength = 100;
 
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
     public static readonly string[] ListParameters = [Status, Endpoint, Tenant, Key, CreatedFrom, CreatedBefore, After, Limit];
     public static readonly string[] CountParameters = [Tenant];
+    public static readonly string[] FailureParameters = [Endpoint, Tenant];
+    public static readonly string[] GroupRedriveParameters = [Code, Endpoint, Tenant];
     public static readonly string[] NoParameters = [];
 
     private static readonly string[] TimestampFormats =
@@ -138,6 +144,27 @@ internal static class ConsoleQueryParser
             filters = filters with { Limit = limit };
         }
 
+        return null;
+    }
+
+    /// <returns>
+    /// The error to answer with, or <see langword="null"/> when <paramref name="code"/> holds the failure group's
+    /// error code (required) from a query <see cref="TryParse"/> already accepted.
+    /// </returns>
+    public static InboxError? TryParseErrorCode(IQueryCollection query, out string code)
+    {
+        code = string.Empty;
+        if (Text(query, Code, MaxErrorCodeLength, InboxErrorCodes.InvalidConsoleErrorCode, out var value) is { } error)
+        {
+            return error;
+        }
+
+        if (value is null)
+        {
+            return Error(InboxErrorCodes.InvalidConsoleErrorCode, "code is required: the error code of the failure group to redrive.");
+        }
+
+        code = value;
         return null;
     }
 

@@ -14,7 +14,10 @@ public static class InboxConsoleEndpointRouteBuilderExtensions
     /// Maps the operations console under <paramref name="pattern"/>, behind the authorization policy
     /// <paramref name="policy"/>: <c>GET counts</c> (by endpoint and status, with each endpoint's oldest unfinished
     /// operation), <c>GET operations</c> (filtered, newest first, paged with <c>after</c> and <c>limit</c>) and
-    /// <c>GET operations/{id}</c> (one operation with its inbox entries), all answering JSON. An operator sees only
+    /// <c>GET operations/{id}</c> (one operation with its inbox entries), <c>GET failures</c> (failed operations
+    /// grouped by error code and endpoint, newest group first), and the actions <c>POST operations/{id}/redrive</c>,
+    /// <c>POST failures/redrive?code=&amp;endpoint=</c> (at most 500 per call) and <c>POST leases/release</c>, all
+    /// answering JSON. Every action must carry the header <c>X-Inbox-Console: 1</c>. An operator sees and acts on only
     /// the tenant the <see cref="ITenantResolver"/> finds for it, unless it also meets
     /// <see cref="InboxConsoleOptions.AllTenantsPolicy"/>.
     /// </summary>
@@ -53,6 +56,10 @@ public static class InboxConsoleEndpointRouteBuilderExtensions
         group.MapGet("/counts", console.CountsAsync).WithName("Inbox.Console.Counts");
         group.MapGet("/operations", console.ListAsync).WithName("Inbox.Console.Operations");
         group.MapGet("/operations/{id}", console.DetailAsync).WithName("Inbox.Console.Operation");
+        group.MapGet("/failures", console.FailuresAsync).WithName("Inbox.Console.Failures");
+        group.MapPost("/operations/{id}/redrive", console.RedriveAsync).WithName("Inbox.Console.Redrive");
+        group.MapPost("/failures/redrive", console.RedriveFailuresAsync).WithName("Inbox.Console.RedriveFailures");
+        group.MapPost("/leases/release", console.ReleaseLeasesAsync).WithName("Inbox.Console.ReleaseLeases");
         return group;
     }
 

@@ -62,4 +62,20 @@ public static class InboxErrorCodes
 
     /// <summary>400 (operations console): <c>limit</c> is not a whole number from 1 to 500.</summary>
     public const string InvalidConsoleLimit = "invalid_console_limit";
+
+    /// <summary>400 (operations console): <c>code</c> (the error code of a failure group) is missing, empty, too long or sent twice.</summary>
+    public const string InvalidConsoleErrorCode = "invalid_console_error_code";
+
+    /// <summary>
+    /// 400 (operations console): an action (a POST) came without the header <c>X-Inbox-Console: 1</c>, which a
+    /// cross-site form cannot send; nothing changed.
+    /// </summary>
+    public const string ConsoleActionHeaderRequired = "console_action_header_required";
+
+    /// <summary>
+    /// 409 (operations console): the operation is not failed (a succeeded operation is never run again; an accepted or
+    /// processing one is still under way), came from a synchronous endpoint and has no message to publish, or its key
+    /// has expired; nothing changed.
+    /// </summary>
+    public const string OperationNotRedrivable = "operation_not_redrivable";
 }

@@ -49,17 +49,7 @@ internal sealed class OperationRelay(
 
             try
             {
-                await publisher.PublishAsync(
-                    new OperationPublication
-                    {
-                        OperationId = stored.OperationId,
-                        Scope = stored.Scope,
-                        IdempotencyKey = stored.IdempotencyKey,
-                        ExpiresAt = stored.ExpiresAt,
-                        MessageType = type,
-                        Message = MessageSerializer.Deserialize(stored.MessageBody.Span, type),
-                    },
-                    cancellationToken).ConfigureAwait(false);
+                await publisher.PublishAsync(stored.ToPublication(type), cancellationToken).ConfigureAwait(false);
                 published++;
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)

@@ -59,4 +59,10 @@ public static class InboxDiagnostics
 
     /// <summary>Counter: messages whose retries were exhausted, recorded as failed.</summary>
     public const string FailuresRecorded = "inbox.messages.failures_recorded";
+
+    /// <summary>
+    /// Counter: actions taken on the operations console, one per accepted request whatever it changed; tagged with
+    /// <c>inbox.console.action</c> (<c>redrive</c>, <c>redrive_group</c>, <c>release_leases</c>).
+    /// </summary>
+    public const string ConsoleActions = "inbox.console.actions";
 }

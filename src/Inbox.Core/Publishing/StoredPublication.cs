@@ -25,4 +25,22 @@ public sealed class StoredPublication
 
     /// <summary>How many times the relay has claimed the operation to publish it again, this claim included.</summary>
     public int RelayAttempts { get; init; }
+
+    /// <summary>
+    /// The publication to send again: this identity, and the stored message read back as <paramref name="messageType"/>
+    /// (the type <see cref="MessageTypeNames.Resolve"/> finds for <see cref="MessageType"/>).
+    /// </summary>
+    public OperationPublication ToPublication(Type messageType)
+    {
+        ArgumentNullException.ThrowIfNull(messageType);
+        return new OperationPublication
+        {
+            OperationId = OperationId,
+            Scope = Scope,
+            IdempotencyKey = IdempotencyKey,
+            ExpiresAt = ExpiresAt,
+            MessageType = messageType,
+            Message = MessageSerializer.Deserialize(MessageBody.Span, messageType),
+        };
+    }
 }

@@ -29,4 +29,12 @@ public interface IOperationConsoleStore
     /// <returns>The operation, or <see langword="null"/> when no operation of <paramref name="tenant"/> has this id.</returns>
     /// <exception cref="InboxStoreUnavailableException">The store could not be reached or did not answer.</exception>
     ValueTask<OperationDetail?> FindAsync(string? tenant, string operationId, bool includeBodies, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Groups the failed operations of <paramref name="tenant"/> (of <paramref name="endpoint"/> only, unless
+    /// <see langword="null"/>) by error code and endpoint, with each group's count and newest failure, newest group
+    /// first, at most <paramref name="limit"/> groups.
+    /// </summary>
+    /// <exception cref="InboxStoreUnavailableException">The store could not be reached or did not answer.</exception>
+    ValueTask<IReadOnlyList<FailureGroup>> ListFailuresAsync(string? tenant, string? endpoint, int limit, CancellationToken cancellationToken);
 }

@@ -15,7 +15,7 @@ public static class InboxEntityFrameworkCoreExtensions
     /// Stores operations and the consumer inbox's entries in <typeparamref name="TDbContext"/>, which must be
     /// registered (<c>AddDbContext</c>) and call <c>modelBuilder.AddInbox()</c>, and runs transactional consumers
     /// inside its transactions (<see cref="IInboxUnitOfWork"/>), and claims synchronous requests' operations, leased
-    /// (<see cref="IOperationClaimStore"/>) or in one transaction with the handler's writes (<see cref="IOperationUnitOfWork"/>), and reads them for the operations console (<see cref="IOperationConsoleStore"/>) and the health check (<see cref="IOperationHealthStore"/>). Also runs the relay and the sweeper as a hosted service.
+    /// (<see cref="IOperationClaimStore"/>) or in one transaction with the handler's writes (<see cref="IOperationUnitOfWork"/>), reads and redrives them for the operations console (<see cref="IOperationConsoleStore"/>, <see cref="IOperationConsoleActionStore"/>) and reads them for the health check (<see cref="IOperationHealthStore"/>). Also runs the relay and the sweeper as a hosted service.
     /// </summary>
     public static IInboxBuilder UseEntityFrameworkCore<TDbContext>(
         this IInboxBuilder builder, Action<InboxStoreOptions>? configure = null)
@@ -33,6 +33,7 @@ public static class InboxEntityFrameworkCoreExtensions
         services.TryAddScoped<IOperationUnitOfWork, EntityFrameworkOperationUnitOfWork<TDbContext>>();
         services.TryAddScoped<IOperationConsoleStore, EntityFrameworkOperationConsoleStore<TDbContext>>();
         services.TryAddScoped<IOperationHealthStore, EntityFrameworkOperationHealthStore<TDbContext>>();
+        services.TryAddScoped<IOperationConsoleActionStore, EntityFrameworkOperationConsoleActionStore<TDbContext>>();
         builder.AddRelayAndSweeper(configure);
         return builder;
     }

@@ -77,4 +77,10 @@ internal interface ISqlDialect
 
     /// <summary>A query for <paramref name="column"/> of the first row where <paramref name="where"/> holds, by <paramref name="orderBy"/>.</summary>
     string SelectFirst(string table, string column, string where, string orderBy);
+
+    /// <summary>
+    /// Updates the rows where <paramref name="where"/> holds, waiting for rows another transaction holds (so the
+    /// condition is judged on their committed state), and returns <paramref name="returning"/> of each row as updated.
+    /// </summary>
+    string UpdateReturning(string table, string set, string where, IReadOnlyList<string> returning);
 }

@@ -48,6 +48,9 @@ internal sealed class PostgreSqlDialect : ISqlDialect
         $"UPDATE {table} SET {set} WHERE {id} IN (SELECT {id} FROM {table} WHERE {due} " +
         $"ORDER BY {orderBy} LIMIT @batchSize FOR UPDATE SKIP LOCKED) RETURNING {string.Join(", ", returning)}";
 
+    public string UpdateReturning(string table, string set, string where, IReadOnlyList<string> returning) =>
+        $"UPDATE {table} SET {set} WHERE {where} RETURNING {string.Join(", ", returning)}";
+
     public string DeleteBatch(string table, IReadOnlyList<string> keyColumns, string expired)
     {
         var columns = string.Join(", ", keyColumns);

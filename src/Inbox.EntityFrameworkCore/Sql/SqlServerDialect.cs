@@ -53,6 +53,9 @@ internal sealed class SqlServerDialect : ISqlDialect
         $"UPDATE TOP (@batchSize) {table} WITH (UPDLOCK, READPAST, ROWLOCK) SET {set} " +
         $"OUTPUT {string.Join(", ", returning.Select(c => "inserted." + c))} WHERE {due}";
 
+    public string UpdateReturning(string table, string set, string where, IReadOnlyList<string> returning) =>
+        $"UPDATE {table} SET {set} OUTPUT {string.Join(", ", returning.Select(c => "inserted." + c))} WHERE {where}";
+
     public string DeleteBatch(string table, IReadOnlyList<string> keyColumns, string expired) =>
         $"DELETE TOP (@batchSize) FROM {table} WITH (ROWLOCK, READPAST) WHERE {expired}";
 

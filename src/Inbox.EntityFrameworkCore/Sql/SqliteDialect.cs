@@ -43,6 +43,9 @@ internal sealed class SqliteDialect : ISqlDialect
         $"UPDATE {table} SET {set} WHERE {id} IN (SELECT {id} FROM {table} WHERE {due} " +
         $"ORDER BY {orderBy} LIMIT @batchSize) RETURNING {string.Join(", ", returning)}";
 
+    public string UpdateReturning(string table, string set, string where, IReadOnlyList<string> returning) =>
+        $"UPDATE {table} SET {set} WHERE {where} RETURNING {string.Join(", ", returning)}";
+
     // A key of several columns is matched by rowid.
     public string DeleteBatch(string table, IReadOnlyList<string> keyColumns, string expired)
     {

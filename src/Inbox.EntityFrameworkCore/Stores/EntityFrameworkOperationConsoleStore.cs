@@ -13,7 +13,7 @@ namespace Inbox.EntityFrameworkCore.Stores;
 /// The console's reads over <typeparamref name="TDbContext"/>: plain untracked LINQ, since an operator's page is no
 /// hot path. Every query starts from <see cref="Operations"/>, which applies the tenant scope.
 /// </summary>
-internal sealed class EntityFrameworkOperationConsoleStore<TDbContext>(TDbContext db) : IOperationConsoleStore
+internal sealed partial class EntityFrameworkOperationConsoleStore<TDbContext>(TDbContext db) : IOperationConsoleStore
     where TDbContext : DbContext
 {
     private static readonly Expression<Func<InboxOperation, OperationSummary>> ToSummary = o => new OperationSummary

@@ -151,7 +151,6 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
     {
         ArgumentNullException.ThrowIfNull(backoff);
         var sql = OperationSql.For(db);
-        var claimed = new List<StoredPublication>();
         // One next relay time per doubling below the cap, then the cap: the statement picks by each row's attempts.
         var relayAt = new List<DateTimeOffset>();
         for (var attempts = 1; backoff.DelayAfter(attempts) < backoff.MaxDelay; attempts++)
@@ -161,24 +160,7 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
 
         var statement = sql.ClaimDue(uncappedSteps: relayAt.Count);
         var values = new RelayClaimValues(now, batchSize, now + backoff.MaxDelay, relayAt);
-        var reader = await RawSql.ReadAsync(db, statement, values, cancellationToken).ConfigureAwait(false);
-        await using var readerLease = reader.ConfigureAwait(false);
-        var row = reader.DbDataReader;
-        while (await row.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            claimed.Add(new StoredPublication
-            {
-                OperationId = row.GetString(0),
-                Scope = new OperationScope(row.GetString(1), row.GetString(2)),
-                IdempotencyKey = row.IsDBNull(3) ? null : row.GetString(3),
-                MessageType = row.GetString(4),
-                MessageBody = row.GetFieldValue<byte[]>(5),
-                ExpiresAt = row.GetFieldValue<DateTimeOffset>(6),
-                RelayAttempts = row.GetInt32(7),
-            });
-        }
-
-        return claimed;
+        return await StoredPublications.ReadAsync(db, statement, values, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<int> DeleteExpiredOperationsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
