@@ -77,7 +77,7 @@
   }
 
   function age(seconds) {
-    if (seconds === null || seconds === undefined) return '';
+    if (seconds === null || seconds === undefined) return '\u2014';
     const units = [['d', 86400], ['h', 3600], ['min', 60], ['s', 1]];
     const parts = [];
     let rest = Math.max(0, Math.floor(seconds));
