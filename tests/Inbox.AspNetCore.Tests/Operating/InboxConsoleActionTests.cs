@@ -459,6 +459,31 @@ public abstract class InboxConsoleActionTests
     }
 
     [SkippableFact]
+    public async Task Failures_and_actions_answer_503_with_retry_after_while_the_database_is_gone()
+    {
+        Skip.IfNot(Kind == DatabaseKind.PostgreSql, "The database is dropped under the running API.");
+        await using var api = await StartAsync();
+        var id = await AcceptAsync(api, "org_a", "k1");
+        await api.Database.DisposeAsync();
+        Npgsql.NpgsqlConnection.ClearAllPools();
+
+        var responses = new[]
+        {
+            await api.Client.SendAsync(Http.Get("/inbox/failures", "org_a")),
+            await api.Client.SendAsync(Action($"/inbox/operations/{id}/redrive", "org_a")),
+            await api.Client.SendAsync(Action("/inbox/failures/redrive?code=payer_rejected&endpoint=POST%20/claims", "org_a")),
+            await api.Client.SendAsync(Action("/inbox/leases/release", "org_a")),
+        };
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode));
+        Assert.All(responses, response => Assert.NotNull(response.Header("Retry-After")));
+        foreach (var response in responses)
+        {
+            Assert.Equal(InboxErrorCodes.ServiceUnavailable, (await response.ErrorAsync()).Code);
+        }
+    }
+
+    [SkippableFact]
     public async Task Redrive_of_an_unknown_or_malformed_id_is_the_detail_route_s_404()
     {
         await using var api = await StartAsync();

@@ -19,7 +19,15 @@ public sealed class SqlServerStatementTests
         var data = new TheoryData<string, string>();
         var operations = OperationSql.For(db);
         var relayClaims = new[] { 0, 1, 7 }.Select(steps => ($"OperationSql.ClaimDue({steps})", operations.ClaimDue(steps).Text));
-        foreach (var (name, text) in StatementsOf(InboxEntrySql.For(db)).Concat(StatementsOf(operations)).Concat(relayClaims))
+        var console = ConsoleActionSql.For(db);
+        var consoleActions = new[] { false, true }.SelectMany(scoped => new[]
+        {
+            ($"ConsoleActionSql.Redrive({scoped})", console.Redrive(scoped).Text),
+            ($"ConsoleActionSql.RedriveGroup({scoped})", console.RedriveGroup(scoped).Text),
+            ($"ConsoleActionSql.ReleaseSynchronous({scoped})", console.ReleaseSynchronous(scoped).Text),
+            ($"ConsoleActionSql.RepublishExpiredEntries({scoped})", console.RepublishExpiredEntries(scoped).Text),
+        });
+        foreach (var (name, text) in StatementsOf(InboxEntrySql.For(db)).Concat(StatementsOf(operations)).Concat(relayClaims).Concat(consoleActions))
         {
             data.Add(name, text);
         }
