@@ -88,6 +88,9 @@ public sealed class ConsolePageBrowserTests
                 await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
             }
 
+            await page.GetByRole(AriaRole.Button, new() { Name = "Release expired leases" }).ClickAsync();
+            await Expect(page.Locator("#status")).ToHaveTextAsync("Released 0 expired leases.");
+
             await SetFailRateAsync(tenant, 0.0);
             await webhookRow.GetByRole(AriaRole.Button, new() { Name = "Redrive" }).ClickAsync();
             await Expect(page.Locator("#status")).ToHaveTextAsync($"Redriven {webhook}: it runs again.");

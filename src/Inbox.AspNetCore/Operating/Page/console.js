@@ -189,10 +189,12 @@
     if (watchTimer === null) watchTimer = setTimeout(watchTick, watchInterval);
   }
 
+  // An action while a tick is under way schedules its own tick, so a stale answer never ends the watch.
   async function watchTick() {
+    watchTimer = null;
     const operations = await refresh();
     const unfinished = operations.some((operation) => operation.status === 'accepted' || operation.status === 'processing');
-    watchTimer = unfinished && Date.now() < watchUntil ? setTimeout(watchTick, watchInterval) : null;
+    if (unfinished && Date.now() < watchUntil && watchTimer === null) watchTimer = setTimeout(watchTick, watchInterval);
   }
 
   async function act(button, path, query, describe) {
