@@ -27,6 +27,19 @@ else
   export INBOX_TEST_RABBITMQ_MANAGEMENT="${INBOX_TEST_RABBITMQ_MANAGEMENT:-http://127.0.0.1:15672/}"
 fi
 
+# The console page's browser test (tests/Inbox.Samples.Tests) drives Debian's chromium through Playwright, which
+# downloads no browser of its own. Installed once, like the servers; under CI=true the test fails without it.
+if [ -z "${INBOX_TEST_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing chromium"
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get install -y -q chromium || { apt-get update -q && apt-get install -y -q chromium; }; } >/tmp/inbox-apt-chromium.log 2>&1 \
+      || { cat /tmp/inbox-apt-chromium.log >&2; exit 1; }
+  else
+    log "no chromium and not root: install it (apt-get install -y chromium) or set INBOX_TEST_CHROMIUM to a Chromium binary"
+  fi
+fi
+
 # The test hosts, chaos stack and benchmarks send MassTransit's anonymous usage report nowhere.
 export MASSTRANSIT_USAGE_TELEMETRY="${MASSTRANSIT_USAGE_TELEMETRY:-false}"
 

@@ -29,8 +29,17 @@ builder.Services
     .UseSampleStore(configuration)
     .UseMassTransit();
 builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
-    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
-builder.Services.AddAuthorization();
+    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
+    .AddScheme<AuthenticationSchemeOptions, OperatorAuthentication>(OperatorAuthentication.SchemeName, null);
+
+// The operations console: operator keys (Basic, so a browser asks for one), the platform's also for every tenant.
+builder.Services.AddAuthorization(options =>
+{
+    options.AddPolicy(OperatorAuthentication.ConsolePolicy, policy => policy
+        .AddAuthenticationSchemes(OperatorAuthentication.SchemeName).RequireRole(OperatorAuthentication.OperatorRole));
+    options.AddPolicy(OperatorAuthentication.AllTenantsPolicy, policy => policy
+        .AddAuthenticationSchemes(OperatorAuthentication.SchemeName).RequireRole(OperatorAuthentication.PlatformOperatorRole));
+});
 builder.Services.AddSampleMessaging(configuration, consume: runWorker);
 if (runSimulator)
 {
@@ -94,6 +103,9 @@ v1.MapPost("/insurance-policies/validate", EligibilityEndpoint.CheckAsync)
     .Accepts<EligibilityEndpoint.EligibilityRequest>("application/json")
     .WithSummary("Check a member's eligibility with the payer (synchronous, leased: the payer is called once per key)");
 v1.MapOperationStatus("/operations/{id}").WithSummary("Read an operation's status and outcome");
+
+// The page at /inbox/ and its JSON routes beneath it (counts, operations, failures, redrive, release leases).
+app.MapInboxConsole("/inbox", OperatorAuthentication.ConsolePolicy, console => console.AllTenantsPolicy = OperatorAuthentication.AllTenantsPolicy);
 
 if (runSimulator)
 {

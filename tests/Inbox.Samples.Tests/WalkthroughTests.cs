@@ -46,6 +46,7 @@ public sealed class WalkthroughTests
             Assert.Contains("Idempotent-Replayed: true", steps[5]);
             Assert.Equal(Body(steps[4]), Body(steps[5]));
             Assert.Matches("\"payer\":\\{\"calls\":1,\"distinct_keys\":1,", output);
+            Assert.Contains("\"endpoint\":\"POST /v1/claims\",\"counts\":{\"accepted\":0,\"processing\":0,\"succeeded\":1,\"failed\":0}", output);
             Assert.True(File.Exists(Path.Combine(workingDirectory, "inbox-sample.db")), "the SQLite file is created under the working directory");
 
             using var http = new HttpClient { BaseAddress = api.BaseAddress };

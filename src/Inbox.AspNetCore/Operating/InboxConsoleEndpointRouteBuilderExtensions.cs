@@ -53,6 +53,7 @@ public static class InboxConsoleEndpointRouteBuilderExtensions
         var console = new InboxConsoleEndpoints(options);
         var group = endpoints.MapGroup(pattern);
         group.RequireAuthorization(policy).ExcludeFromDescription();
+        group.MapGet("/", ConsolePage.WriteAsync).WithName("Inbox.Console.Page");
         group.MapGet("/counts", console.CountsAsync).WithName("Inbox.Console.Counts");
         group.MapGet("/operations", console.ListAsync).WithName("Inbox.Console.Operations");
         group.MapGet("/operations/{id}", console.DetailAsync).WithName("Inbox.Console.Operation");
