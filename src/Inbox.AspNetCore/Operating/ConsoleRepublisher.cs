@@ -11,7 +11,9 @@ namespace Inbox.AspNetCore.Operating;
 /// <summary>
 /// Publishes what an action made due, right after its statement committed, as an acceptance publishes its message:
 /// a publish that fails or is not attempted (no publisher in this process, the message type not loaded here) loses
-/// nothing, since the store left each operation due for the relay one relay delay later.
+/// nothing, since the store left each operation due for the relay one relay delay later. The first failed publish
+/// ends the loop: with the broker down, waiting out one publish timeout per operation of a group would hold the
+/// operator's request for minutes, and the relay sends the rest anyway.
 /// </summary>
 internal static class ConsoleRepublisher
 {
@@ -27,8 +29,9 @@ internal static class ConsoleRepublisher
         var time = services.GetRequiredService<TimeProvider>();
         var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         var metrics = services.GetRequiredService<HttpMetrics>();
-        foreach (var stored in due)
+        for (var index = 0; index < due.Count; index++)
         {
+            var stored = due[index];
             if (MessageTypeNames.Resolve(stored.MessageType) is not { } type)
             {
                 Log.ConsoleRepublishTypeMissing(logger, stored.OperationId, stored.MessageType);
@@ -46,6 +49,12 @@ internal static class ConsoleRepublisher
             {
                 metrics.PublishFailed(stored.Scope.Endpoint);
                 Log.PublishFailed(logger, stored.OperationId, exception);
+                if (due.Count - index - 1 is var left and > 0)
+                {
+                    Log.ConsoleRepublishLeftToRelay(logger, left);
+                }
+
+                return;
             }
         }
     }

@@ -1,5 +1,6 @@
 using Inbox.AspNetCore;
 using Inbox.AspNetCore.Operating;
+using Inbox.Stores;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -50,6 +51,7 @@ public static class InboxConsoleEndpointRouteBuilderExtensions
             RequireRegistered(endpoints.ServiceProvider, options.AllTenantsPolicy, nameof(InboxConsoleOptions.AllTenantsPolicy));
         }
 
+        RequireStore(endpoints.ServiceProvider);
         var console = new InboxConsoleEndpoints(options);
         var group = endpoints.MapGroup(pattern);
         group.RequireAuthorization(policy).ExcludeFromDescription();
@@ -62,6 +64,24 @@ public static class InboxConsoleEndpointRouteBuilderExtensions
         group.MapPost("/failures/redrive", console.RedriveFailuresAsync).WithName("Inbox.Console.RedriveFailures");
         group.MapPost("/leases/release", console.ReleaseLeasesAsync).WithName("Inbox.Console.ReleaseLeases");
         return group;
+    }
+
+    // Checked here too, so a store that does not serve the console stops the application rather than answering 500s.
+    private static void RequireStore(IServiceProvider services)
+    {
+        if (services.GetService<IServiceProviderIsService>() is not { } registered)
+        {
+            return;
+        }
+
+        string[] missing = [.. new[] { typeof(IOperationConsoleStore), typeof(IOperationConsoleActionStore) }
+            .Where(contract => !registered.IsService(contract)).Select(contract => contract.Name)];
+        if (missing.Length > 0)
+        {
+            throw new InvalidOperationException(
+                $"The Inbox operations console reads and acts through {string.Join(" and ", missing)}, which no store registered. " +
+                "Call .UseEntityFrameworkCore<TDbContext>() on services.AddIdempotency(), or register your store's implementations.");
+        }
     }
 
     // Checked here rather than on the first request, so a misspelt policy stops the application at start-up.

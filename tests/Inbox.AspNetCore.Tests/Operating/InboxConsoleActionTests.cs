@@ -300,6 +300,30 @@ public abstract class InboxConsoleActionTests
     }
 
     [SkippableFact]
+    public async Task A_group_redrive_whose_first_publish_fails_leaves_the_rest_to_the_relay_instead_of_waiting_on_each()
+    {
+        await using var api = await StartAsync();
+        var ids = new[] { await AcceptAsync(api, "org_a", "k1"), await AcceptAsync(api, "org_a", "k2"), await AcceptAsync(api, "org_a", "k3") };
+        foreach (var id in ids)
+        {
+            await FailAsync(api, id, "payer_rejected");
+        }
+
+        api.Publisher.Fail = true;
+        var attemptsBefore = api.Publisher.Attempts;
+
+        var redriven = await RedrivenAsync(api, "/inbox/failures/redrive?code=payer_rejected&endpoint=POST%20/claims", "org_a");
+
+        Assert.Equal(3, redriven);
+        Assert.Equal(1, api.Publisher.Attempts - attemptsBefore);
+        api.FakeTime.Advance(RelayDelay);
+        await using var scope = api.Services.CreateAsyncScope();
+        var due = await scope.ServiceProvider.GetRequiredService<Inbox.Stores.IOperationRelayStore>()
+            .ClaimDueAsync(api.Time.GetUtcNow(), new Inbox.Publishing.RelayBackoff(RelayDelay, TimeSpan.FromMinutes(10)), 10, default);
+        Assert.Equal(ids.Order(StringComparer.Ordinal), due.Select(p => p.OperationId).Order(StringComparer.Ordinal));
+    }
+
+    [SkippableFact]
     public async Task Release_clears_expired_synchronous_leases_and_republishes_operations_whose_consumer_lease_expired_but_leaves_live_ones()
     {
         await using var api = await StartAsync();
