@@ -30,7 +30,7 @@ public sealed class ConsolePageBrowserTests
         var work = Directory.CreateTempSubdirectory("inbox-console-page-").FullName;
         try
         {
-            await using var api = await AppProcess.StartAsync("Inbox.Samples.Api", AppProcess.FreePort(), new Dictionary<string, string>(), work);
+            await using var api = await AppProcess.StartAsync("Inbox.Samples.Api", AppProcess.FreePort(), SampleCredentials.Development(), work);
             using var tenant = Client(api, Bearer(TenantKey));
             using var console = Client(api, Basic("test", OperatorKey));
 

@@ -20,7 +20,7 @@ public sealed class OperatorConsoleTests
         var work = Directory.CreateTempSubdirectory("inbox-operators-").FullName;
         try
         {
-            await using var api = await AppProcess.StartAsync("Inbox.Samples.Api", AppProcess.FreePort(), new Dictionary<string, string>(), work);
+            await using var api = await AppProcess.StartAsync("Inbox.Samples.Api", AppProcess.FreePort(), Development(), work);
             var (_, opA, _) = await SampleStack.PostAsync(Client(api, Bearer("sk_test_org_a")), "/v1/claims", Claim, "operators-a", default);
             var (_, opB, _) = await SampleStack.PostAsync(Client(api, Bearer("sk_test_org_b")), "/v1/claims", Claim, "operators-b", default);
 
@@ -30,6 +30,7 @@ public sealed class OperatorConsoleTests
             Assert.Equal(HttpStatusCode.Unauthorized, (await Client(api, Bearer("sk_test_org_a")).GetAsync("/inbox/counts")).StatusCode);
             Assert.Equal(HttpStatusCode.Unauthorized, (await Client(api, Basic("alice", "sk_test_org_a")).GetAsync("/inbox/counts")).StatusCode);
             Assert.Equal(HttpStatusCode.Unauthorized, (await Client(api, Basic("alice", "ops_dev_wrong")).GetAsync("/inbox/")).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await Client(api, Basic("alice", "OPS_DEV_PLATFORM")).GetAsync("/inbox/")).StatusCode);
 
             var page = await Client(api, Basic("alice", "ops_dev_platform")).GetAsync("/inbox/");
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);
@@ -39,6 +40,23 @@ public sealed class OperatorConsoleTests
             Assert.Equal(new HashSet<string> { opA, opB }, (await ListedAsync(Client(api, Bearer("ops_dev_platform")))).ToHashSet());
             Assert.Equal([opA], await ListedAsync(Client(api, Basic("bob", "ops_dev_org_a"))));
             Assert.Empty(await ListedAsync(Client(api, Basic("bob", "ops_dev_org_a")), "?tenant=org_b"));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Outside_development_the_sample_has_no_operator_keys_and_the_console_opens_for_no_one()
+    {
+        var work = Directory.CreateTempSubdirectory("inbox-operators-").FullName;
+        try
+        {
+            await using var api = await AppProcess.StartAsync("Inbox.Samples.Api", AppProcess.FreePort(), new Dictionary<string, string>(), work);
+
+            Assert.Equal(HttpStatusCode.Unauthorized, (await Client(api, Basic("alice", "ops_dev_platform")).GetAsync("/inbox/")).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await Client(api, Bearer("ops_dev_org_a")).GetAsync("/inbox/counts")).StatusCode);
         }
         finally
         {

@@ -17,7 +17,7 @@ public sealed class WalkthroughTests
         try
         {
             var port = AppProcess.FreePort();
-            await using var api = await AppProcess.StartAsync("Inbox.Samples.Api", port, new Dictionary<string, string>(), workingDirectory);
+            await using var api = await AppProcess.StartAsync("Inbox.Samples.Api", port, SampleCredentials.Development(), workingDirectory);
 
             var output = await RunWalkthroughAsync(port);
 

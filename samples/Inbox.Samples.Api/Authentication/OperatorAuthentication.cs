@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Inbox.Samples.Api.Endpoints;
@@ -11,7 +12,8 @@ namespace Inbox.Samples.Api.Authentication;
 /// The operations console's credential: an operator key from configuration (<c>Operators:ops_dev_platform = *</c>
 /// for every tenant, <c>Operators:ops_dev_org_a = org_a</c> for one), sent as HTTP Basic with any user name and the
 /// key as the password, so a browser asks for it on the console's page and <c>curl -u</c> sends it; a bearer token
-/// works too. A missing or unknown key is a 401 that asks for Basic credentials.
+/// works too. A missing or unknown key is a 401 that asks for Basic credentials. The keys live in
+/// appsettings.Development.json, so no other environment has any until it is given its own.
 /// </summary>
 public sealed class OperatorAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IConfiguration configuration)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -57,14 +59,15 @@ public sealed class OperatorAuthentication(IOptionsMonitor<AuthenticationSchemeO
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        var tenant = key.Length is > 0 and <= 200 && !key.Contains(':', StringComparison.Ordinal) ? configuration[$"Operators:{key}"] : null;
+        var tenant = key.Length is > 0 and <= 200 ? TenantOf(key) : null;
         if (string.IsNullOrEmpty(tenant))
         {
             return Task.FromResult(AuthenticateResult.Fail("Unknown operator key."));
         }
 
         // The user name is whatever the operator typed; it names them in the console's action log, the key decides what they may do.
-        List<Claim> claims = [new(ClaimTypes.Name, user.Length is > 0 and <= 100 ? user : OperatorRole), new(ClaimTypes.Role, OperatorRole)];
+        var name = user.Length is > 0 and <= 100 && !user.Any(char.IsControl) ? user : OperatorRole;
+        List<Claim> claims = [new(ClaimTypes.Name, name), new(ClaimTypes.Role, OperatorRole)];
         claims.Add(tenant == EveryTenant ? new Claim(ClaimTypes.Role, PlatformOperatorRole) : new Claim("tenant_id", tenant));
         var identity = new ClaimsIdentity(claims, SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
@@ -82,6 +85,22 @@ public sealed class OperatorAuthentication(IOptionsMonitor<AuthenticationSchemeO
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         await SampleErrors.Write(Context, StatusCodes.Status403Forbidden, "forbidden", "This operator key may not use the console.").ExecuteAsync(Context);
+
+    // Compared as SHA-256 digests in fixed time and case-sensitively, which a configuration lookup by key is not.
+    private string? TenantOf(string key)
+    {
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        string? tenant = null;
+        foreach (var configured in configuration.GetSection("Operators").GetChildren())
+        {
+            if (CryptographicOperations.FixedTimeEquals(presented, SHA256.HashData(Encoding.UTF8.GetBytes(configured.Key))))
+            {
+                tenant = configured.Value;
+            }
+        }
+
+        return tenant;
+    }
 
     private static bool TryDecodeBasic(string encoded, out string user, out string password)
     {
