@@ -11,6 +11,9 @@ public sealed record BenchOptions(string Scenario, bool Quick, int Messages, int
     /// <summary><c>--iterations N</c>: timed executions of each query (the console scenario); 0 for its default.</summary>
     public int Iterations { get; init; }
 
+    /// <summary><c>--seconds N</c>: how long the console's counts are polled over HTTP (the console scenario); 0 for its default.</summary>
+    public int Seconds { get; init; }
+
     /// <summary><c>--rows N</c>: rows to seed (the console scenario); 0 for its default.</summary>
     public int Rows { get; init; }
 
@@ -35,6 +38,7 @@ public sealed record BenchOptions(string Scenario, bool Quick, int Messages, int
             Plans = args.Contains("--plans"),
             Iterations = Int("--iterations") ?? 0,
             Rows = Int("--rows") ?? 0,
+            Seconds = Int("--seconds") ?? 0,
         };
     }
 }

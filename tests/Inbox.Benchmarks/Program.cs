@@ -3,7 +3,7 @@ using Inbox.Benchmarks.Consume;
 
 // What exactly-once costs, measured side by side on one broker and one database:
 //   dotnet run -c Release --project tests/Inbox.Benchmarks -- <consume|consume-embedded|accept|accept-sync|growth|console|micro|client|all> [--quick]
-//     [--messages N] [--rounds N] [--warmup N] [--concurrency 1,8,32]; console: [--rows N] [--iterations N] [--plans]
+//     [--messages N] [--rounds N] [--warmup N] [--concurrency 1,8,32]; console: [--rows N] [--iterations N] [--plans] [--seconds N]
 // Servers: INBOX_TEST_POSTGRES and INBOX_TEST_RABBITMQ (see eng/servers.sh), as for the tests.
 var options = BenchOptions.Parse(args);
 var scenarios = new Dictionary<string, Func<BenchOptions, Task>>(StringComparer.OrdinalIgnoreCase)
@@ -30,7 +30,7 @@ if (options.Scenario == "all")
 
 if (!scenarios.TryGetValue(options.Scenario, out var run))
 {
-    Console.Error.WriteLine($"Scenarios: {string.Join(", ", scenarios.Keys)}, all. Options: --quick --messages N --rounds N --warmup N --concurrency 1,8,32; console: --rows N --iterations N --plans");
+    Console.Error.WriteLine($"Scenarios: {string.Join(", ", scenarios.Keys)}, all. Options: --quick --messages N --rounds N --warmup N --concurrency 1,8,32; console: --rows N --iterations N --plans --seconds N");
     return 2;
 }
 

@@ -24,6 +24,9 @@ internal static partial class Log
     [LoggerMessage(106, LogLevel.Warning, "Operation {OperationId} was redriven but its message type {MessageType} is not loaded in this process; a relay where it is will publish it.", EventName = "ConsoleRepublishTypeMissing")]
     public static partial void ConsoleRepublishTypeMissing(ILogger logger, string operationId, string messageType);
 
-    [LoggerMessage(107, LogLevel.Warning, "A console action's publish failed; its {Count} other redriven operation(s) are left for the relay, one relay delay from now.", EventName = "ConsoleRepublishLeftToRelay")]
+    [LoggerMessage(107, LogLevel.Warning, "The console could not read the counts of {Scope} again; it serves the cached counts until they are {StaleLimit} old, then answers 503.", EventName = "ConsoleCountsRefreshFailed")]
+    public static partial void ConsoleCountsRefreshFailed(ILogger logger, string scope, TimeSpan staleLimit, Exception exception);
+
+    [LoggerMessage(108, LogLevel.Warning, "A console action's publish failed; its {Count} other redriven operation(s) are left for the relay, one relay delay from now.", EventName = "ConsoleRepublishLeftToRelay")]
     public static partial void ConsoleRepublishLeftToRelay(ILogger logger, int count);
 }

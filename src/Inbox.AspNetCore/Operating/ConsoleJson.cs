@@ -11,9 +11,11 @@ internal static class ConsoleJson
 {
     private static readonly OperationStatus[] Statuses = Enum.GetValues<OperationStatus>();
 
-    public static byte[] Counts(OperationCounts counts, DateTimeOffset now, string requestId) => Envelope(requestId, writer =>
+    public static byte[] Counts(ConsoleCounts read, DateTimeOffset now, string requestId) => Envelope(requestId, writer =>
     {
+        var counts = read.Counts;
         writer.WriteStartObject();
+        writer.WriteString("as_of", Json.Timestamp(read.AsOf));
         writer.WriteStartArray("endpoints");
         var endpoints = counts.Counts.Select(c => c.Endpoint).Concat(counts.Backlogs.Select(b => b.Endpoint))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);

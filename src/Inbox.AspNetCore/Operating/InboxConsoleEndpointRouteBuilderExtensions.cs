@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -14,7 +16,8 @@ public static class InboxConsoleEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the operations console under <paramref name="pattern"/>, behind the authorization policy
     /// <paramref name="policy"/>: <c>GET counts</c> (by endpoint and status, with each endpoint's oldest unfinished
-    /// operation), <c>GET operations</c> (filtered, newest first, paged with <c>after</c> and <c>limit</c>) and
+    /// operation and the <c>as_of</c> of its read: cached up to <see cref="InboxConsoleOptions.CountsMaxAge"/>),
+    /// <c>GET operations</c> (filtered, newest first, paged with <c>after</c> and <c>limit</c>) and
     /// <c>GET operations/{id}</c> (one operation with its inbox entries), <c>GET failures</c> (failed operations
     /// grouped by error code and endpoint, newest group first), and the actions <c>POST operations/{id}/redrive</c>,
     /// <c>POST failures/redrive?code=&amp;endpoint=</c> (at most 500 per call) and <c>POST leases/release</c>, all
@@ -25,9 +28,10 @@ public static class InboxConsoleEndpointRouteBuilderExtensions
     /// <param name="endpoints">The application's endpoints.</param>
     /// <param name="pattern">The prefix of the console's routes, e.g. <c>/inbox</c>.</param>
     /// <param name="policy">The name of a registered authorization policy every console route requires.</param>
-    /// <param name="configure">Sets the all-tenants policy and whether bodies are shown.</param>
+    /// <param name="configure">Sets the all-tenants policy, whether bodies are shown and how long counts are cached.</param>
     /// <returns>The console's route group, for further conventions.</returns>
-    /// <exception cref="ArgumentException"><paramref name="policy"/> is empty: the console is never mapped open.</exception>
+    /// <exception cref="ArgumentException"><paramref name="policy"/> is empty: the console is never mapped open; or
+    /// <see cref="InboxConsoleOptions.CountsMaxAge"/> is negative.</exception>
     /// <exception cref="InvalidOperationException">A policy named here is not registered.</exception>
     public static RouteGroupBuilder MapInboxConsole(
         this IEndpointRouteBuilder endpoints, string pattern, string policy, Action<InboxConsoleOptions>? configure = null)
@@ -52,7 +56,14 @@ public static class InboxConsoleEndpointRouteBuilderExtensions
         }
 
         RequireStore(endpoints.ServiceProvider);
-        var console = new InboxConsoleEndpoints(options);
+        if (options.CountsMaxAge < TimeSpan.Zero)
+        {
+            throw new ArgumentException(
+                $"InboxConsoleOptions.CountsMaxAge must not be negative; it is {options.CountsMaxAge}. TimeSpan.Zero reads the counts on every request.",
+                nameof(configure));
+        }
+
+        var console = new InboxConsoleEndpoints(options, CountsCache(endpoints.ServiceProvider, options.CountsMaxAge));
         var group = endpoints.MapGroup(pattern);
         group.RequireAuthorization(policy).ExcludeFromDescription();
         group.MapGet("/", ConsolePage.WriteAsync).WithName("Inbox.Console.Page");
@@ -83,6 +94,15 @@ public static class InboxConsoleEndpointRouteBuilderExtensions
                 "Call .UseEntityFrameworkCore<TDbContext>() on services.AddIdempotency(), or register your store's implementations.");
         }
     }
+
+    private static ConsoleCountsCache? CountsCache(IServiceProvider services, TimeSpan maxAge) => maxAge == TimeSpan.Zero
+        ? null
+        : new ConsoleCountsCache(
+            services.GetRequiredService<IServiceScopeFactory>(),
+            services.GetService<TimeProvider>() ?? TimeProvider.System,
+            services.GetRequiredService<ILoggerFactory>().CreateLogger<InboxConsoleEndpoints>(),
+            maxAge,
+            services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None);
 
     // Checked here rather than on the first request, so a misspelt policy stops the application at start-up.
     private static void RequireRegistered(IServiceProvider services, string policy, string parameter)

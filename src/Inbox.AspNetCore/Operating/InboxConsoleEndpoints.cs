@@ -18,7 +18,9 @@ namespace Inbox.AspNetCore.Operating;
 /// finds the operator's scope, validates every query parameter, and reads through <see cref="IOperationConsoleStore"/>
 /// or acts through <see cref="IOperationConsoleActionStore"/>.
 /// </summary>
-internal sealed class InboxConsoleEndpoints(InboxConsoleOptions options)
+/// <param name="options">The console's options.</param>
+/// <param name="countsCache">The counts cache, or <see langword="null"/> when <see cref="InboxConsoleOptions.CountsMaxAge"/> is zero.</param>
+internal sealed class InboxConsoleEndpoints(InboxConsoleOptions options, ConsoleCountsCache? countsCache)
 {
     private const string EndpointName = "Inbox.Console";
 
@@ -47,10 +49,13 @@ internal sealed class InboxConsoleEndpoints(InboxConsoleOptions options)
     {
         if (!scope.TryNarrow(filters.Tenant, out var tenant))
         {
-            return ConsoleAnswer.Ok(ConsoleJson.Counts(new OperationCounts([], []), Now(context), context.GetInboxRequestId()));
+            var now = Now(context);
+            return ConsoleAnswer.Ok(ConsoleJson.Counts(new ConsoleCounts(new OperationCounts([], []), now), now, context.GetInboxRequestId()));
         }
 
-        var counts = await Reads(services).CountAsync(tenant, context.RequestAborted).ConfigureAwait(false);
+        var counts = countsCache is null
+            ? await ConsoleCountsCache.ReadAsync(Reads(services), services.GetRequiredService<TimeProvider>(), tenant, context.RequestAborted).ConfigureAwait(false)
+            : await countsCache.GetAsync(tenant, context.RequestAborted).ConfigureAwait(false);
         return ConsoleAnswer.Ok(ConsoleJson.Counts(counts, Now(context), context.GetInboxRequestId()));
     });
 
@@ -154,7 +159,8 @@ internal sealed class InboxConsoleEndpoints(InboxConsoleOptions options)
 
     /// <summary>
     /// An action (a POST): refused unless it carries <see cref="ActionHeaderName"/>, which a cross-site form or link
-    /// cannot send with the operator's cookies, before anything else is read.
+    /// cannot send with the operator's cookies, before anything else is read. Once run, it drops the cached counts of
+    /// the scopes it may have changed.
     /// </summary>
     private Task ActAsync(
         HttpContext context, IReadOnlyCollection<string> parameters,
@@ -167,7 +173,19 @@ internal sealed class InboxConsoleEndpoints(InboxConsoleOptions options)
             return services.GetRequiredService<IInboxResponseWriter>().WriteErrorAsync(context, ActionHeaderMissing);
         }
 
-        return HandleAsync(context, parameters, (scope, filters, services) => act(scope, filters, services, Logger(services)));
+        return HandleAsync(context, parameters, async (scope, filters, services) =>
+        {
+            try
+            {
+                return await act(scope, filters, services, Logger(services)).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Before the answer is written, so the page's refresh after an action counts again. An all-tenants
+                // operator without a tenant filter may have changed any tenant's counts.
+                countsCache?.Invalidate(scope.AllTenants ? filters.Tenant : scope.Tenant);
+            }
+        });
     }
 
     private async Task HandleAsync(

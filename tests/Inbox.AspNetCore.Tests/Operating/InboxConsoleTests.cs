@@ -321,6 +321,157 @@ public abstract class InboxConsoleTests
         Assert.Contains("'inbox-operatr'", exception.Message, StringComparison.Ordinal);
         Assert.Contains("is not registered", exception.Message, StringComparison.Ordinal);
     }
+
+    // The cached counts (CountsMaxAge): operations accepted after the counts were read stay uncounted until the
+    // cache refreshes or an action drops it.
+    private static async Task<(long Accepted, long Failed, string AsOf)> CountsAsync(TestApi api, string tenant, string query = "")
+    {
+        var response = await api.Client.SendAsync(Http.Get("/inbox/counts" + query, tenant));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var data = (await response.JsonAsync()).GetProperty("data");
+        var endpoints = data.GetProperty("endpoints").EnumerateArray().ToList();
+        var counts = endpoints.Count == 0 ? (JsonElement?)null : endpoints.Single().GetProperty("counts");
+        return (counts?.GetProperty("accepted").GetInt64() ?? 0, counts?.GetProperty("failed").GetInt64() ?? 0, data.GetProperty("as_of").GetString()!);
+    }
+
+    private static async Task ActAsync(TestApi api, string path, string tenant)
+    {
+        using var request = Http.Post(path, json: null, tenant: tenant);
+        request.Headers.Add("X-Inbox-Console", "1");
+        Assert.Equal(HttpStatusCode.OK, (await api.Client.SendAsync(request)).StatusCode);
+    }
+
+    private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    [SkippableFact]
+    public async Task Counts_are_served_from_the_cache_up_to_the_max_age_and_say_when_they_were_read()
+    {
+        await using var api = await StartAsync();
+        await AcceptAsync(api, "org_a", "k1");
+        var readAt = api.Time.GetUtcNow();
+        Assert.Equal((1, 0, Timestamp(readAt)), await CountsAsync(api, "org_a"));
+        await AcceptAsync(api, "org_a", "k2");
+
+        api.FakeTime.Advance(InboxConsoleDefaults.CountsMaxAge);
+
+        Assert.Equal((1, 0, Timestamp(readAt)), await CountsAsync(api, "org_a"));
+    }
+
+    [SkippableFact]
+    public async Task Stale_counts_are_served_once_more_while_they_are_read_again()
+    {
+        await using var api = await StartAsync();
+        await AcceptAsync(api, "org_a", "k1");
+        var readAt = api.Time.GetUtcNow();
+        await CountsAsync(api, "org_a");
+        await AcceptAsync(api, "org_a", "k2");
+        api.FakeTime.Advance(InboxConsoleDefaults.CountsMaxAge + TimeSpan.FromSeconds(1));
+        var refreshedAt = api.Time.GetUtcNow();
+
+        var stale = await CountsAsync(api, "org_a");
+        var refreshed = await Eventually.ReturnsAsync("the refreshed counts", () => CountsAsync(api, "org_a"), counts => counts.Accepted == 2);
+
+        Assert.Equal((1, 0, Timestamp(readAt)), stale);
+        Assert.Equal(Timestamp(refreshedAt), refreshed.AsOf);
+    }
+
+    [SkippableFact]
+    public async Task Counts_past_the_stale_limit_are_read_before_the_answer()
+    {
+        await using var api = await StartAsync();
+        await AcceptAsync(api, "org_a", "k1");
+        await CountsAsync(api, "org_a");
+        await AcceptAsync(api, "org_a", "k2");
+
+        api.FakeTime.Advance(InboxConsoleDefaults.CountsMaxAge * InboxConsoleDefaults.CountsStaleFactor);
+
+        Assert.Equal((2, 0, Timestamp(api.Time.GetUtcNow())), await CountsAsync(api, "org_a"));
+    }
+
+    [SkippableFact]
+    public async Task A_tenant_never_reads_another_tenants_cached_counts()
+    {
+        await using var api = await StartAsync();
+        await AcceptAsync(api, "org_a", "k1");
+        await AcceptAsync(api, "org_a", "k2");
+        await AcceptAsync(api, "org_b", "k1");
+
+        var orgA = await CountsAsync(api, "org_a");
+        var all = await CountsAsync(api, OpsTenant);
+        var orgB = await CountsAsync(api, "org_b");
+        var orgBByTheAllTenantsOperator = await CountsAsync(api, OpsTenant, "?tenant=org_b");
+        var orgAAsTheOtherTenant = await CountsAsync(api, "org_b", "?tenant=org_a");
+        var orgC = await CountsAsync(api, "org_c");
+
+        Assert.Equal(2, orgA.Accepted);
+        Assert.Equal(3, all.Accepted);
+        Assert.Equal(1, orgB.Accepted);
+        Assert.Equal(1, orgBByTheAllTenantsOperator.Accepted);
+        Assert.Equal(0, orgAAsTheOtherTenant.Accepted);
+        Assert.Equal(0, orgC.Accepted);
+    }
+
+    [SkippableFact]
+    public async Task A_redrive_drops_the_cached_counts_of_its_tenant_and_of_all_tenants()
+    {
+        await using var api = await StartAsync();
+        var id = await AcceptAsync(api, "org_a", "k1");
+        await AcceptAsync(api, "org_b", "k1");
+        await FailAsync(api, id, "claim_rejected");
+
+        Assert.Equal((0, 1), Statuses(await CountsAsync(api, "org_a")));
+        Assert.Equal((1, 1), Statuses(await CountsAsync(api, OpsTenant)));
+        var orgB = await CountsAsync(api, "org_b");
+        await AcceptAsync(api, "org_b", "k2");
+        api.FakeTime.Advance(TimeSpan.FromSeconds(1));
+
+        await ActAsync(api, $"/inbox/operations/{id}/redrive", "org_a");
+
+        Assert.Equal((1, 0, Timestamp(api.Time.GetUtcNow())), await CountsAsync(api, "org_a"));
+        Assert.Equal((3, 0), Statuses(await CountsAsync(api, OpsTenant)));
+        Assert.Equal(orgB, await CountsAsync(api, "org_b"));
+    }
+
+    [SkippableFact]
+    public async Task An_action_of_an_all_tenants_operator_drops_every_tenants_cached_counts()
+    {
+        await using var api = await StartAsync();
+        await AcceptAsync(api, "org_a", "k1");
+        await CountsAsync(api, "org_a");
+        await AcceptAsync(api, "org_a", "k2");
+
+        await ActAsync(api, "/inbox/leases/release", OpsTenant);
+
+        Assert.Equal(2, (await CountsAsync(api, "org_a")).Accepted);
+    }
+
+    [SkippableFact]
+    public async Task A_zero_max_age_reads_the_counts_on_every_request()
+    {
+        await using var api = await StartAsync(options => options.CountsMaxAge = TimeSpan.Zero);
+        await AcceptAsync(api, "org_a", "k1");
+        await CountsAsync(api, "org_a");
+        await AcceptAsync(api, "org_a", "k2");
+
+        Assert.Equal((2, 0, Timestamp(api.Time.GetUtcNow())), await CountsAsync(api, "org_a"));
+    }
+
+    [SkippableFact]
+    public async Task A_negative_max_age_fails_at_start_up()
+    {
+        await using var database = await ContractDatabase.CreateAsync(Kind);
+
+        var exception = await Assert.ThrowsAsync<ArgumentException>(() => TestApi.StartAsync(
+            database,
+            services: services => services.AddAuthorization(options => options.AddPolicy(Operator, policy => policy.RequireAuthenticatedUser())),
+            endpoints: app => app.MapInboxConsole("/inbox", Operator, options => options.CountsMaxAge = TimeSpan.FromSeconds(-1))));
+
+        Assert.Equal(
+            "InboxConsoleOptions.CountsMaxAge must not be negative; it is -00:00:01. TimeSpan.Zero reads the counts on every request. (Parameter 'configure')",
+            exception.Message);
+    }
+
+    private static (long Accepted, long Failed) Statuses((long Accepted, long Failed, string AsOf) counts) => (counts.Accepted, counts.Failed);
 }
 
 public sealed class PostgresInboxConsoleTests : InboxConsoleTests

@@ -15,7 +15,8 @@ namespace Inbox.Benchmarks.OperationsConsole;
 /// <summary>
 /// The operations console's reads over a large table: counts, first and next list pages and the detail, through the
 /// real <see cref="IOperationConsoleStore"/>, and the two reads a health check makes, each timed one at a time and
-/// explained (<c>EXPLAIN (ANALYZE, BUFFERS)</c> of the exact commands EF Core sent).
+/// explained (<c>EXPLAIN (ANALYZE, BUFFERS)</c> of the exact commands EF Core sent); then the counts through the
+/// console's HTTP route with its cache, polled (<see cref="ConsoleCountsPolling"/>).
 /// </summary>
 public static partial class ConsoleScenario
 {
@@ -45,11 +46,17 @@ public static partial class ConsoleScenario
         var (detailIds, deepCursor) = await SampleAsync(database.ConnectionString, total);
         var firstPage = await ReadAsync(provider, store => store.ListAsync(new OperationListQuery { Tenant = null, Limit = PageSize }, default).AsTask());
         var now = DateTimeOffset.UtcNow;
+        (string Name, string? Tenant)[] countScopes =
+        [
+            ("counts, all tenants", null),
+            ($"counts, large tenant ({ConsoleSeed.LargeTenant})", ConsoleSeed.LargeTenant),
+            ($"counts, small tenant ({ConsoleSeed.SmallTenant})", ConsoleSeed.SmallTenant),
+        ];
         var queries = new (string Name, bool Target, Func<IServiceProvider, int, Task<int>> Run)[]
         {
-            ("counts, all tenants", true, (s, _) => Counts(s, null)),
-            ($"counts, large tenant ({ConsoleSeed.LargeTenant})", true, (s, _) => Counts(s, ConsoleSeed.LargeTenant)),
-            ($"counts, small tenant ({ConsoleSeed.SmallTenant})", true, (s, _) => Counts(s, ConsoleSeed.SmallTenant)),
+            (countScopes[0].Name, true, (s, _) => Counts(s, countScopes[0].Tenant)),
+            (countScopes[1].Name, true, (s, _) => Counts(s, countScopes[1].Tenant)),
+            (countScopes[2].Name, true, (s, _) => Counts(s, countScopes[2].Tenant)),
             ("first page, all tenants", true, (s, _) => List(s, new OperationListQuery { Tenant = null, Limit = PageSize })),
             ("first page, status=failed", true, (s, _) => List(s, new OperationListQuery { Tenant = null, Status = OperationStatus.Failed, Limit = PageSize })),
             ("first page, status=accepted", true, (s, _) => List(s, new OperationListQuery { Tenant = null, Status = OperationStatus.Accepted, Limit = PageSize })),
@@ -117,6 +124,11 @@ public static partial class ConsoleScenario
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {row.Name} | {row.P50:F2} | {row.P95:F2} | {row.P99:F2} | {row.Items} | {verdict} | {row.Plan} |"));
         }
+
+        var polling = options.Seconds > 0 ? TimeSpan.FromSeconds(options.Seconds) : TimeSpan.FromSeconds(options.Quick ? 5 : 40);
+        Console.Error.WriteLine($"  counts over HTTP with the cache: polling for {polling.TotalSeconds:F0} s");
+        var polled = await ConsoleCountsPolling.RunAsync(database.ConnectionString, countScopes, polling);
+        ConsoleCountsPolling.Print(polled, rows.ToDictionary(r => r.Name, r => r.P99), polling, TargetMilliseconds);
     }
 
     private static async Task SeedAsync(string connectionString, int total)

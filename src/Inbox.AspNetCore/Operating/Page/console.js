@@ -12,6 +12,8 @@
   let nextAfter = null;
   let watchUntil = 0;
   let watchTimer = null;
+  // The server's time (ms) when the list, followed after an action, first showed nothing unfinished.
+  let settledAt = null;
 
   class ConsoleError extends Error {
     constructor(status, code, message) {
@@ -44,7 +46,8 @@
     say(error instanceof ConsoleError ? `${error.code}: ${error.message}` : `The console did not answer: ${error.message}`, true);
   }
 
-  async function call(method, path, query) {
+  // The body, and the server's clock from the Date header (whole seconds; NaN without one).
+  async function request(method, path, query) {
     const url = new URL(base + path, location.origin);
     for (const [name, value] of Object.entries(query || {})) {
       if (value) url.searchParams.set(name, value);
@@ -59,7 +62,11 @@
       const error = (body && (body.error || body)) || {};
       throw new ConsoleError(response.status, error.code || error.title || String(response.status), error.message || error.detail || response.statusText);
     }
-    return body;
+    return { body, date: Date.parse(response.headers.get('Date') || '') };
+  }
+
+  async function call(method, path, query) {
+    return (await request(method, path, query)).body;
   }
 
   function filters() {
@@ -111,6 +118,8 @@
         el('td', { className: 'number', 'data-status': status }, String(row.counts[status] ?? 0))),
       el('td', { title: row.oldest_unfinished_at || '' }, age(row.oldest_unfinished_age_seconds)))));
     byId('endpoint-names').replaceChildren(...endpoints.map((row) => el('option', { value: row.endpoint })));
+    byId('counts-as-of').replaceChildren('as of ', time(answer.data.as_of));
+    return Date.parse(answer.data.as_of);
   }
 
   async function loadFailures() {
@@ -131,7 +140,7 @@
 
   async function loadOperations(after) {
     const query = { ...filters(), after };
-    const answer = await call('GET', 'operations', query);
+    const { body: answer, date } = await request('GET', 'operations', query);
     currentAfter = after || null;
     nextAfter = answer.next || null;
     fill('operations', answer.data.map((operation) => el('tr', { 'data-operation-id': operation.id },
@@ -146,7 +155,7 @@
         ? el('button', { type: 'button', className: 'redrive', onclick: (event) => redriveOne(event.currentTarget, operation.id) }, 'Redrive')
         : ''))));
     byId('next-page').hidden = nextAfter === null;
-    return answer.data;
+    return { operations: answer.data, listedAt: date };
   }
 
   async function showDetail(id) {
@@ -175,26 +184,36 @@
 
   async function refresh() {
     try {
-      const [, , operations] = await Promise.all([loadCounts(), loadFailures(), loadOperations(currentAfter)]);
-      return operations;
+      const [countsAsOf, , listed] = await Promise.all([loadCounts(), loadFailures(), loadOperations(currentAfter)]);
+      return { countsAsOf, ...listed };
     } catch (error) {
       fail(error);
-      return [];
+      return null;
     }
   }
 
   // After an action the listed operations move on by themselves; the page follows them for a while.
   function watch() {
     watchUntil = Date.now() + watchLimit;
+    settledAt = null;
     if (watchTimer === null) watchTimer = setTimeout(watchTick, watchInterval);
   }
 
-  // An action while a tick is under way schedules its own tick, so a stale answer never ends the watch.
+  // An action while a tick is under way schedules its own tick, so a stale answer never ends the watch. The counts
+  // are cached on the server (as_of says when they were read), so once the operations have finished the page follows
+  // the counts until they were read after that (the Date header has whole seconds, hence the second added).
   async function watchTick() {
     watchTimer = null;
-    const operations = await refresh();
-    const unfinished = operations.some((operation) => operation.status === 'accepted' || operation.status === 'processing');
-    if (unfinished && Date.now() < watchUntil && watchTimer === null) watchTimer = setTimeout(watchTick, watchInterval);
+    const state = await refresh();
+    let more = false;
+    if (state) {
+      const unfinished = state.operations.some((operation) => operation.status === 'accepted' || operation.status === 'processing');
+      if (unfinished) settledAt = null;
+      else if (settledAt === null) settledAt = state.listedAt;
+      const countsBehind = !unfinished && Number.isFinite(settledAt) && !(state.countsAsOf >= settledAt + 1000);
+      more = unfinished || countsBehind;
+    }
+    if (more && Date.now() < watchUntil && watchTimer === null) watchTimer = setTimeout(watchTick, watchInterval);
   }
 
   async function act(button, path, query, describe) {
