@@ -306,7 +306,7 @@ rabbitctl() { # node number, rabbitmqctl args...
   shift
   rabbitmqctl -n "$(rabbit_node "$n")" "$@"
 }
-rabbit_running() { timeout 20 rabbitctl "$1" -q status >/dev/null 2>&1; }
+rabbit_running() { timeout 20 rabbitmq-diagnostics -n "$(rabbit_node "$1")" -q ping >/dev/null 2>&1; }
 
 rabbit_start_node() {
   local n=$1 dir
@@ -373,7 +373,7 @@ rabbit_start() {
   rabbitctl 1 -q set_permissions -p / inbox '.*' '.*' '.*' >/dev/null
   # Quorum queues keep a delivery limit (a poison message does not loop forever) and are declared with three
   # members by quorum_cluster_size; the queue type itself is a declaration argument (MassTransit: SetQuorumQueue).
-  rabbitctl 1 -q set_policy --apply-to quorum_queues inbox-quorum '.*' '{"delivery-limit": 20}' >/dev/null
+  rabbitctl 1 -q set_policy --apply-to queues inbox-quorum '.*' '{"delivery-limit": 20}' >/dev/null
   log "RabbitMQ: $(rabbit_members)"
 }
 
