@@ -27,6 +27,13 @@ else
   export INBOX_TEST_RABBITMQ_MANAGEMENT="${INBOX_TEST_RABBITMQ_MANAGEMENT:-http://127.0.0.1:15672/}"
 fi
 
+# The failover tests' PostgreSQL pair (eng/cluster.sh: primary and synchronous standby on 5433/5434, about 10 s to
+# start). Their tests crash and promote it, so it needs root; elsewhere they skip, except under CI=true, where they fail.
+if [ -z "${INBOX_TEST_POSTGRES_CLUSTER:-}" ] && [ "$(id -u)" -eq 0 ]; then
+  bash "$root/eng/cluster.sh" start postgres
+  export INBOX_TEST_POSTGRES_CLUSTER="Host=127.0.0.1:5433,127.0.0.1:5434;Target Session Attributes=primary;Username=inbox;Password=inbox;Database=postgres;SSL Mode=Disable"
+fi
+
 # The console page's browser test (tests/Inbox.Samples.Tests) drives Debian's chromium through Playwright, which
 # downloads no browser of its own. Installed once, like the servers; under CI=true the test fails without it.
 if [ -z "${INBOX_TEST_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then

@@ -18,7 +18,7 @@ public enum SampleTransport
 
 /// <summary>
 /// The bus from configuration: <c>Messaging:Transport</c> (<c>InMemory</c> or <c>RabbitMq</c>) and
-/// <c>ConnectionStrings:RabbitMq</c> (an AMQP URI). With <c>consume</c> the three consumers run
+/// <c>ConnectionStrings:RabbitMq</c> (an AMQP URI, or several separated by commas for a cluster's nodes). With <c>consume</c> the three consumers run
 /// behind the idempotent inbox.
 /// </summary>
 public static class SampleMessaging
@@ -51,19 +51,45 @@ public static class SampleMessaging
 
             if (transport == SampleTransport.RabbitMq)
             {
-                var uri = configuration.GetConnectionString("RabbitMq") is { Length: > 0 } value
-                    ? new Uri(value)
+                // One AMQP URI, or several separated by commas: the nodes of one RabbitMQ cluster. The first gives the
+                // credentials and virtual host; MassTransit connects to any node that answers (UseCluster).
+                var uris = configuration.GetConnectionString("RabbitMq") is { Length: > 0 } value
+                    ? value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(static node => new Uri(node)).ToArray()
                     : throw new InvalidOperationException("Messaging:Transport is RabbitMq: set ConnectionStrings:RabbitMq (ConnectionStrings__RabbitMq), e.g. amqp://guest:guest@localhost:5672/.");
+                // Messaging:QuorumSize (e.g. 3) declares the quorum queues with that many members; unset, the broker's
+                // quorum_cluster_size decides.
+                var quorumSize = configuration.GetValue<int?>("Messaging:QuorumSize");
                 bus.AddConfigureEndpointsCallback((_, endpoint) =>
                 {
                     if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
                     {
-                        rabbit.SetQuorumQueue();
+                        if (quorumSize is { } size)
+                        {
+                            rabbit.SetQuorumQueue(size);
+                        }
+                        else
+                        {
+                            rabbit.SetQuorumQueue();
+                        }
                     }
                 });
                 bus.UsingRabbitMq((context, cfg) =>
                 {
-                    cfg.Host(uri);
+                    if (uris.Length == 1)
+                    {
+                        cfg.Host(uris[0]);
+                    }
+                    else
+                    {
+                        cfg.Host(uris[0], h => h.UseCluster(cluster =>
+                        {
+                            foreach (var node in uris)
+                            {
+                                cluster.Node($"{node.Host}:{node.Port}");
+                            }
+                        }));
+                    }
+
                     if (consume)
                     {
                         cfg.UseIdempotentInbox(context, Inbox);
