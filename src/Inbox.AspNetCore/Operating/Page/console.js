@@ -10,6 +10,9 @@
   const watchLimit = 60000;
   let currentAfter = null;
   let nextAfter = null;
+  // The tenant the counts and failure groups on screen were read for: their buttons act on what they show, not on
+  // a tenant typed into the filters but not searched for.
+  let shownTenant = '';
   let watchUntil = 0;
   let watchTimer = null;
   // The server's time (ms) when the list, followed after an action, first showed nothing unfinished.
@@ -125,6 +128,7 @@
   async function loadFailures() {
     const { tenant } = filters();
     const answer = await call('GET', 'failures', { tenant });
+    shownTenant = tenant;
     fill('failures', answer.data.groups.map((group) => el('tr', { 'data-code': group.code, 'data-endpoint': group.endpoint },
       el('td', {}, el('code', {}, group.code)),
       el('td', {}, el('code', {}, group.endpoint)),
@@ -134,7 +138,7 @@
         type: 'button',
         className: 'redrive',
         title: `Run the failed ${group.endpoint} operations with ${group.code} again`,
-        onclick: (event) => redriveGroup(event.currentTarget, group),
+        onclick: (event) => redriveGroup(event.currentTarget, group, tenant),
       }, group.count === 1 ? 'Redrive 1' : `Redrive ${group.count}`)))));
   }
 
@@ -233,13 +237,13 @@
     return act(button, `operations/${encodeURIComponent(id)}/redrive`, {}, () => `Redriven ${id}: it runs again.`);
   }
 
-  function redriveGroup(button, group) {
-    return act(button, 'failures/redrive', { code: group.code, endpoint: group.endpoint, tenant: filters().tenant },
+  function redriveGroup(button, group, tenant) {
+    return act(button, 'failures/redrive', { code: group.code, endpoint: group.endpoint, tenant },
       (data) => `Redriven ${data.redriven} ${group.endpoint} operation${data.redriven === 1 ? '' : 's'} that failed with ${group.code}.`);
   }
 
   function releaseLeases(button) {
-    return act(button, 'leases/release', { tenant: filters().tenant },
+    return act(button, 'leases/release', { tenant: shownTenant },
       (data) => `Released ${data.released} expired lease${data.released === 1 ? '' : 's'}.`).finally(() => { button.disabled = false; });
   }
 
