@@ -49,6 +49,20 @@ public static class PostgresCluster
         }
     }
 
+    /// <summary>Runs a failover test while holding the pair (<see cref="LockAsync"/>), and rebuilds the pair after it, even when it fails.</summary>
+    public static async Task WhileHoldingAsync(Func<Task> test)
+    {
+        await using var pair = await LockAsync();
+        try
+        {
+            await test();
+        }
+        finally
+        {
+            await RebuildAsync();
+        }
+    }
+
     /// <summary>A database of its own on the current primary; disposing it drops it.</summary>
     public static async Task<PostgresDatabase> CreateDatabaseAsync(CancellationToken cancellationToken = default)
     {

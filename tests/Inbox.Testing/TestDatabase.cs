@@ -42,6 +42,13 @@ public sealed class TestDatabase : IAsyncDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
+    /// <summary>An empty database on the current primary of eng/cluster.sh's PostgreSQL pair, through its multi-host string.</summary>
+    public static async Task<TestDatabase> CreateOnPostgresClusterAsync()
+    {
+        var database = await PostgresCluster.CreateDatabaseAsync();
+        return new TestDatabase(DatabaseKind.PostgreSql, database.ConnectionString, database);
+    }
+
     /// <summary>Points <paramref name="builder"/> at this database.</summary>
     public DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder) => Kind switch
     {

@@ -37,6 +37,11 @@ public sealed class ClaimConsumer(WorkerDbContext db, TestEffects effects) : ICo
             }
         }
 
+        if (effects.AfterClaimSaved is { } afterSaved)
+        {
+            await afterSaved();
+        }
+
         if (effects.RejectClaims)
         {
             throw new OperationFailedException("payer_rejected", "The payer rejected the claim.");

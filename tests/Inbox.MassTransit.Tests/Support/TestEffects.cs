@@ -48,6 +48,9 @@ public sealed class TestEffects
     /// <summary>Runs in the claim consumer after it added its write, before it saves or returns.</summary>
     public Action? DuringClaim { get; set; }
 
+    /// <summary>Runs in the claim consumer after it saved its write, inside the inbox's transaction, before the commit.</summary>
+    public Func<Task>? AfterClaimSaved { get; set; }
+
     public string? ProbeError { get; set; }
 
     public int Invoked(string id) => Invocations.AddOrUpdate(id, 1, (_, n) => n + 1);
