@@ -22,8 +22,7 @@ public sealed class OperationStoreFailoverTests
     public async Task An_acknowledged_accept_survives_a_crash_of_the_primary_and_a_promotion()
     {
         Skip.If(PostgresCluster.UnavailableReason is not null, PostgresCluster.UnavailableReason);
-        await using var pair = await PostgresCluster.LockAsync();
-        try
+        await PostgresCluster.WhileHoldingAsync(async () =>
         {
             await using var database = await PostgresCluster.CreateDatabaseAsync();
             var options = (DbContextOptions<StoreDbContext>)new DbContextOptionsBuilder<StoreDbContext>().UseNpgsql(database.ConnectionString).Options;
@@ -59,11 +58,7 @@ public sealed class OperationStoreFailoverTests
             var retried = await WithStore(store => store.AcceptAsync(retry, Wait, default).AsTask());
             Assert.Equal(AcceptOutcomeKind.Existing, retried.Kind);
             Assert.Equal(acknowledged.Id, retried.OperationId);
-        }
-        finally
-        {
-            await PostgresCluster.RebuildAsync();
-        }
+        });
     }
 
     private static async Task<T> UntilAvailable<T>(Func<Task<T>> action)
