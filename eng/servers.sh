@@ -22,6 +22,12 @@ need_root() {
   fi
 }
 
+# The cluster on port 5432 ("version cluster"). pg_lsclusters sorts by name, so the first line can be another
+# cluster on this machine, such as eng/cluster.sh's inbox_a on 5433.
+cluster_on_5432() {
+  pg_lsclusters -h 2>/dev/null | awk '$3 == 5432 { print $1, $2; exit }'
+}
+
 start_postgres() {
   if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
     log "PostgreSQL already answers on 127.0.0.1:5432"
@@ -31,8 +37,14 @@ start_postgres() {
       log "installing PostgreSQL"
       apt_install postgresql
     fi
+    if [ -z "$(cluster_on_5432)" ]; then
+      local newest
+      newest=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+      log "no PostgreSQL cluster on port 5432; creating $newest/inbox_main"
+      pg_createcluster "$newest" inbox_main --port 5432 >/dev/null
+    fi
     local version cluster
-    read -r version cluster _ < <(pg_lsclusters -h | head -n 1)
+    read -r version cluster < <(cluster_on_5432)
     log "starting PostgreSQL $version/$cluster"
     pg_ctlcluster "$version" "$cluster" start || true
     for _ in $(seq 1 60); do
@@ -60,7 +72,7 @@ SQL
       log "raising max_connections to 300 (restart)"
       runuser -u postgres -- psql -q -d postgres -c 'ALTER SYSTEM SET max_connections = 300' >/dev/null
       local version cluster
-      read -r version cluster _ < <(pg_lsclusters -h | head -n 1)
+      read -r version cluster < <(cluster_on_5432)
       pg_ctlcluster "$version" "$cluster" restart
       for _ in $(seq 1 60); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
     fi

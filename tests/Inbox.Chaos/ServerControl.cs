@@ -21,7 +21,10 @@ internal static class ServerControl
 
     public static async Task RestartDatabaseAsync()
     {
-        var cluster = (await RunAsync("pg_lsclusters", "-h")).Split('\n', StringSplitOptions.RemoveEmptyEntries)[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // The cluster the tests use (port 5432); pg_lsclusters sorts by name, so eng/cluster.sh's pair can come first.
+        var cluster = (await RunAsync("pg_lsclusters", "-h")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .First(columns => columns.Length > 2 && columns[2] == "5432");
         await RunAsync("pg_ctlcluster", $"{cluster[0]} {cluster[1]} restart -m fast");
     }
 

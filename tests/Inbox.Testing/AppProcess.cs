@@ -11,6 +11,7 @@ namespace Inbox.Testing;
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
+    private static readonly ConcurrentDictionary<int, byte> HandedOut = new();
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
@@ -31,12 +32,33 @@ public sealed class AppProcess : IAsyncDisposable
 
     public string RecentOutput => string.Join(Environment.NewLine, _output);
 
-    /// <summary>A free TCP port on 127.0.0.1.</summary>
+    /// <summary>
+    /// A free TCP port on 127.0.0.1, below Linux's ephemeral range (32768–60999) and above the servers' ports
+    /// (RabbitMQ 15672–15675): an outgoing connection never takes it, so a process killed and restarted on it
+    /// gets it back. The ephemeral port the OS hands out for port 0 could go to any outgoing connection in between.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(16_000, 25_000);
+            if (!HandedOut.TryAdd(port, 0))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+
+        throw new InvalidOperationException("No free TCP port between 16000 and 25000 on 127.0.0.1.");
     }
 
     /// <summary>Starts <paramref name="project"/>'s built dll on <paramref name="port"/> and waits until <paramref name="readyPath"/> answers 200.</summary>
