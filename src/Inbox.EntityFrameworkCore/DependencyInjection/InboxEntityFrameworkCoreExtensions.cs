@@ -24,6 +24,7 @@ public static class InboxEntityFrameworkCoreExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.TryAddScoped<EntityFrameworkOperationStore<TDbContext>>();
+        services.TryAddSingleton<IStoreErrorClassifier, EntityFrameworkStoreErrorClassifier>();
         services.TryAddScoped<IOperationStore>(sp => sp.GetRequiredService<EntityFrameworkOperationStore<TDbContext>>());
         services.TryAddScoped<IOperationRelayStore>(sp => sp.GetRequiredService<EntityFrameworkOperationStore<TDbContext>>());
         services.TryAddScoped<IRetentionStore>(sp => sp.GetRequiredService<EntityFrameworkOperationStore<TDbContext>>());

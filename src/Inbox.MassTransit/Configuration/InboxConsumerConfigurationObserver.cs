@@ -13,7 +13,7 @@ namespace Inbox.MassTransit.Configuration;
 
 /// <summary>
 /// Gives every consumer configured after <c>UseIdempotentInbox</c> its inbox pipe, per message type:
-/// failure recording, then the retry, then the inbox filter, then the consumer.
+/// failure recording, then the store's retry, then the handler's retry, then the inbox filter, then the consumer.
 /// </summary>
 internal sealed class InboxConsumerConfigurationObserver(IRegistrationContext context, IdempotentInboxOptions options)
     : IConsumerConfigurationObserver
@@ -45,19 +45,30 @@ internal sealed class InboxConsumerConfigurationObserver(IRegistrationContext co
             RequireRegistered(typeof(IInboxUnitOfWork), settings);
         }
 
+        var storeErrors = new StoreErrors(context.GetService<IStoreErrorClassifier>());
         messageConfigurator.UseFilter(new InboxFaultFilter<TMessage>(
-            context.GetRequiredService<IServiceScopeFactory>(), settings, options, time, metrics, loggerFactory.CreateLogger<InboxFaultFilter<TMessage>>()));
+            context.GetRequiredService<IServiceScopeFactory>(), settings, options, storeErrors, time, metrics, loggerFactory.CreateLogger<InboxFaultFilter<TMessage>>()));
 
-        var retry = new ConsumeContextRetryPipeSpecification<ConsumeContext<TMessage>, RetryConsumeContext<TMessage>>(
-            static (consumeContext, policy, retryContext) => new RetryConsumeContext<TMessage>(consumeContext, policy, retryContext),
-            CancellationToken.None);
+        // The store's retry outside the handler's: a failover waits out its own window, and each of its attempts
+        // runs the handler's retry afresh, which leaves the store's errors to it.
+        var storeRetry = NewRetry<TMessage>();
+        options.StoreRetry(storeRetry);
+        storeRetry.Handle<Exception>(storeErrors.IsTransient);
+        messageConfigurator.AddPipeSpecification(storeRetry);
+
+        var retry = NewRetry<TMessage>();
         options.Retry(retry);
         retry.Ignore<OperationFailedException>();
+        retry.Ignore<Exception>(storeErrors.IsTransient);
         messageConfigurator.AddPipeSpecification(retry);
 
         messageConfigurator.UseFilter(new InboxConsumeFilter<TMessage>(
             _scopes, settings, options, time, metrics, loggerFactory.CreateLogger<InboxConsumeFilter<TMessage>>()));
     }
+
+    private static ConsumeContextRetryPipeSpecification<ConsumeContext<TMessage>, RetryConsumeContext<TMessage>> NewRetry<TMessage>()
+        where TMessage : class =>
+        new(static (consumeContext, policy, retryContext) => new RetryConsumeContext<TMessage>(consumeContext, policy, retryContext), CancellationToken.None);
 
     /// <summary>Fails at configuration, not at the first message, when no store provides what the consumer's mode needs.</summary>
     private void RequireRegistered(Type service, ConsumerInboxSettings settings)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Inbox.MassTransit.Consuming;
+using Inbox.Stores;
 using MassTransit;
 
 namespace Inbox.MassTransit;
@@ -44,6 +45,16 @@ public sealed class IdempotentInboxOptions
     /// <c>UseMessageRetry</c> on the same endpoint. <see cref="OperationFailedException"/> is never retried.
     /// </summary>
     public Action<IRetryConfigurator> Retry { get; set; } = static retry => retry.Intervals(100, 500, 1000, 2000);
+
+    /// <summary>
+    /// The retry of a consumer whose store cannot answer for now (a database failover or restart, a lost connection,
+    /// a deadlock: what the store's <see cref="IStoreErrorClassifier"/> calls transient), outside <see cref="Retry"/>,
+    /// which does not see these errors. Default: intervals of 250 ms, 500 ms, 1, 2, 4, 8, 15 and 30 s, about a
+    /// minute: longer than a PostgreSQL promotion and Npgsql's recheck of the hosts' roles (10 s by default). When
+    /// these are exhausted too, no failure is recorded (a failover is not the operation's failure): the message goes
+    /// to the error queue, and the relay republishes the operation, which is still unfinished.
+    /// </summary>
+    public Action<IRetryConfigurator> StoreRetry { get; set; } = static retry => retry.Intervals(250, 500, 1000, 2000, 4000, 8000, 15000, 30000);
 
     /// <summary>How consumers' results are serialized for the status endpoint. Default: System.Text.Json web defaults.</summary>
     public JsonSerializerOptions ResultSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
@@ -106,6 +117,11 @@ public sealed class IdempotentInboxOptions
         if (DefaultRetention <= TimeSpan.Zero)
         {
             yield return $"IdempotentInboxOptions.DefaultRetention must be greater than zero; it is {DefaultRetention}.";
+        }
+
+        if (Retry is null || StoreRetry is null)
+        {
+            yield return "IdempotentInboxOptions.Retry and StoreRetry must be set; configure no retries with retry => retry.None().";
         }
 
         foreach (var settings in _consumers.Values)

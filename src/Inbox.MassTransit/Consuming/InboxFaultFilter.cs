@@ -8,14 +8,16 @@ using Microsoft.Extensions.Logging;
 namespace Inbox.MassTransit.Consuming;
 
 /// <summary>
-/// Sits outside the consumer's retry: when the retries are exhausted, records the failure (the operation becomes
+/// Sits outside the consumer's retries: when they are exhausted, records the failure (the operation becomes
 /// <c>failed</c> with an error code and message, a leased entry is released for a redrive) and lets the message go
-/// to the error queue.
+/// to the error queue. A store that still cannot answer is not the operation's failure: nothing is recorded, and the
+/// relay republishes the unfinished operation.
 /// </summary>
 internal sealed class InboxFaultFilter<TMessage>(
     IServiceScopeFactory scopes,
     ConsumerInboxSettings settings,
     IdempotentInboxOptions options,
+    StoreErrors storeErrors,
     TimeProvider time,
     ConsumerMetrics metrics,
     ILogger logger) : IFilter<ConsumeContext<TMessage>>
@@ -31,6 +33,15 @@ internal sealed class InboxFaultFilter<TMessage>(
         try
         {
             await next.Send(context).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (storeErrors.IsTransient(exception))
+        {
+            if (InboxMessageIdentity.TryFrom(context) is { } identity)
+            {
+                Log.StoreUnavailable(logger, settings.Name, identity.MessageKey, exception);
+            }
+
+            throw;
         }
         catch (Exception exception) when (ShouldRecord(context, exception))
         {

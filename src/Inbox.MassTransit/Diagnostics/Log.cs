@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Error, "{Consumer} could not record the failure of {MessageKey}.")]
     public static partial void FailureNotRecorded(ILogger logger, string consumer, string messageKey, Exception exception);
 
+    [LoggerMessage(8, LogLevel.Warning, "{Consumer} could not reach its store for {MessageKey} after its store retries; no failure is recorded, and the relay republishes the operation.", EventName = "StoreUnavailable")]
+    public static partial void StoreUnavailable(ILogger logger, string consumer, string messageKey, Exception exception);
+
     [LoggerMessage(7, LogLevel.Warning, "{Consumer} could not release its claim on {MessageKey} after a failed attempt; the lease will expire.")]
     public static partial void ReleaseFailed(ILogger logger, string consumer, string messageKey, Exception exception);
 

@@ -63,6 +63,23 @@ public sealed class StoreUnavailableTests
         }
     }
 
+    // A failover is a 503 and a retry; a statement that is wrong for the database (here: the schema is missing) is a
+    // defect, which a retry repeats: it surfaces as itself, not as "unavailable".
+    [Fact]
+    public async Task Store_reports_an_error_of_the_statement_itself_as_that_error_not_as_unavailable()
+    {
+        var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql);
+        await using var api = await TestApi.StartAsync(database);
+        await using var scope = api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+        await db.Database.ExecuteSqlRawAsync("DROP TABLE inbox_operations CASCADE");
+        var store = scope.ServiceProvider.GetRequiredService<IOperationStore>();
+
+        var error = await Assert.ThrowsAsync<PostgresException>(
+            () => store.FindAsync("", RandomIds.NewOperationId(), api.Time.GetUtcNow(), CancellationToken.None).AsTask());
+        Assert.Equal(PostgresErrorCodes.UndefinedTable, error.SqlState);
+    }
+
     /// <summary>An accept succeeds; once the database is unavailable, an accept and a status read both answer 503.</summary>
     private static async Task AssertAcceptAndStatusAnswer503Async(TestApi api, Func<Task> makeDatabaseUnavailable)
     {

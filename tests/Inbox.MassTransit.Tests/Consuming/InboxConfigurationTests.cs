@@ -96,6 +96,7 @@ public sealed class InboxConfigurationTests
             LeaseSkewMargin = TimeSpan.FromSeconds(-1),
             RetentionGrace = TimeSpan.FromSeconds(-1),
             DefaultRetention = TimeSpan.Zero,
+            StoreRetry = null!,
         };
         options.Consumer<ClaimConsumer>(InboxMode.Leased, name: "");
 
@@ -105,6 +106,7 @@ public sealed class InboxConfigurationTests
             "IdempotentInboxOptions.LeaseSkewMargin must not be negative; it is -00:00:01.",
             "IdempotentInboxOptions.RetentionGrace must not be negative; it is -00:00:01.",
             "IdempotentInboxOptions.DefaultRetention must be greater than zero; it is 00:00:00.",
+            "IdempotentInboxOptions.Retry and StoreRetry must be set; configure no retries with retry => retry.None().",
             "The inbox name '' must be 1 to 200 characters.",
         ], options.Validate());
     }

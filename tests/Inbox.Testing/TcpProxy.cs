@@ -1,11 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Inbox.AspNetCore.Tests.Support;
+namespace Inbox.Testing;
 
 /// <summary>
 /// Forwards TCP connections from a local port to a real server, and can cut them all: once stopped, open
-/// connections are closed and new ones are refused, as while a database server restarts.
+/// connections are closed and new ones are refused, as while a database server restarts. Cut for a while
+/// (<see cref="Cut"/>), it closes every connection and each new one as soon as it arrives, counting them, until
+/// <see cref="Restore"/>: a test can wait for a number of attempts rather than for a time.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -15,6 +17,8 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<TcpClient> _open = [];
     private readonly Task _accepting;
+    private volatile bool _cut;
+    private int _cutAttempts;
 
     private TcpProxy(string targetHost, int targetPort)
     {
@@ -28,7 +32,20 @@ public sealed class TcpProxy : IAsyncDisposable
     /// <summary>The local port that forwards to the target.</summary>
     public int Port { get; }
 
+    /// <summary>How many connections arrived while the proxy was cut (each closed at once).</summary>
+    public int CutAttempts => Volatile.Read(ref _cutAttempts);
+
     public static TcpProxy Start(string targetHost, int targetPort) => new(targetHost, targetPort);
+
+    /// <summary>Closes every forwarded connection, and from now on each new one as it arrives, until <see cref="Restore"/>.</summary>
+    public void Cut()
+    {
+        _cut = true;
+        CloseOpen();
+    }
+
+    /// <summary>Forwards new connections again.</summary>
+    public void Restore() => _cut = false;
 
     /// <summary>Closes every forwarded connection and refuses new ones.</summary>
     public async Task StopAsync()
@@ -40,6 +57,12 @@ public sealed class TcpProxy : IAsyncDisposable
 
         await _stopping.CancelAsync();
         _listener.Stop();
+        CloseOpen();
+        await _accepting;
+    }
+
+    private void CloseOpen()
+    {
         lock (_open)
         {
             foreach (var client in _open)
@@ -49,8 +72,6 @@ public sealed class TcpProxy : IAsyncDisposable
 
             _open.Clear();
         }
-
-        await _accepting;
     }
 
     public async ValueTask DisposeAsync()
@@ -71,6 +92,13 @@ public sealed class TcpProxy : IAsyncDisposable
             catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException)
             {
                 return;
+            }
+
+            if (_cut)
+            {
+                Interlocked.Increment(ref _cutAttempts);
+                inbound.Dispose();
+                continue;
             }
 
             _ = ForwardAsync(inbound);
