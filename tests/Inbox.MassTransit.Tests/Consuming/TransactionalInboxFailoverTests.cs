@@ -22,6 +22,34 @@ public sealed class TransactionalInboxFailoverTests
     [SkippableFact]
     public async Task Consumer_whose_primary_crashes_before_the_commit_is_redelivered_and_completes_once()
     {
+        var attemptFailures = new ConcurrentQueue<Exception>();
+        await FailOverDuringTheConsumerAsync(inbox => inbox.Retry = retry =>
+        {
+            // Every failed attempt passes the filter: the test sees what the failover threw, not only the last.
+            retry.Handle<Exception>(exception =>
+            {
+                attemptFailures.Enqueue(exception);
+                return true;
+            });
+            retry.Interval(40, TimeSpan.FromMilliseconds(500));
+        });
+
+        // Every failed attempt failed as "unavailable", never as a bug.
+        Assert.NotEmpty(attemptFailures);
+        Assert.All(attemptFailures, exception => Assert.True(
+            exception is InboxStoreUnavailableException || DatabaseErrors.IsUnavailable(exception, CancellationToken.None),
+            $"an attempt failed with a bug, not the failover: {exception}"));
+    }
+
+    // After the promotion Npgsql answers "No suitable host was found" until it rechecks the hosts' roles (Host Recheck
+    // Seconds, 10 by default), longer than the handler retry's 3.6 s: the store's retry, on by default, outlasts it.
+    [SkippableFact]
+    public async Task Consumer_whose_primary_crashes_before_the_commit_completes_once_with_the_default_retries() =>
+        await FailOverDuringTheConsumerAsync(configure: null);
+
+    /// <summary>Crashes the primary and promotes the standby inside the consumer's first transaction; asserts one completion.</summary>
+    private static async Task FailOverDuringTheConsumerAsync(Action<IdempotentInboxOptions>? configure)
+    {
         Skip.If(PostgresCluster.UnavailableReason is not null, PostgresCluster.UnavailableReason);
         await PostgresCluster.WhileHoldingAsync(async () =>
         {
@@ -41,19 +69,7 @@ public sealed class TransactionalInboxFailoverTests
                     }
                 },
             };
-            var attemptFailures = new ConcurrentQueue<Exception>();
-            await using var host = await InboxHost.StartAsync(database, rabbit, effects, inbox => inbox.Retry = retry =>
-            {
-                // Every failed attempt passes the filter: the test sees what the failover threw, not only the last.
-                // After the promotion Npgsql answers "No suitable host was found" until it rechecks the hosts'
-                // roles (Host Recheck Seconds, 10 by default): the retries must outlast that, the default ones do not.
-                retry.Handle<Exception>(exception =>
-                {
-                    attemptFailures.Enqueue(exception);
-                    return true;
-                });
-                retry.Interval(40, TimeSpan.FromMilliseconds(500));
-            });
+            await using var host = await InboxHost.StartAsync(database, rabbit, effects, configure);
 
             var publication = await host.SubmitAsync(new SubmitClaim("pat_failover"));
             await failedOver.Task.WaitAsync(Recovery);
@@ -78,12 +94,8 @@ public sealed class TransactionalInboxFailoverTests
             Assert.NotNull(operation.Result);
             Assert.Null(operation.ErrorCode);
 
-            // The first attempt wrote and never committed: it ran again, and every failed attempt failed as "unavailable".
+            // The first attempt wrote and never committed: it ran again.
             Assert.True(effects.Invocations[publication.OperationId] >= 2, $"the consumer ran {effects.Invocations[publication.OperationId]} time(s)");
-            Assert.NotEmpty(attemptFailures);
-            Assert.All(attemptFailures, exception => Assert.True(
-                exception is InboxStoreUnavailableException || DatabaseErrors.IsUnavailable(exception, CancellationToken.None),
-                $"an attempt failed with a bug, not the failover: {exception}"));
             Assert.Equal(0, host.Metrics.FailuresRecorded);
         });
     }
