@@ -48,7 +48,9 @@ internal sealed class ChaosMonkey(ChaosStack stack, ChaosOptions options, Func<d
                 await stack.KillApiAsync(0);
                 ApiKills++;
                 await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+                var restart = System.Diagnostics.Stopwatch.StartNew();
                 await stack.StartApiAsync(0);
+                log($"api 0 ready again after {restart.Elapsed.TotalSeconds:F1} s");
                 continue;
             }
 

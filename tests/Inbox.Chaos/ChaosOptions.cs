@@ -58,8 +58,8 @@ internal sealed record ChaosOptions
             : new ChaosOptions();
         if (args.Contains("--cluster"))
         {
-            // Both failovers even in the CI size, and load enough to span them one after the other (about 60 s at 25/s).
-            options = options with { Cluster = true, RestartDatabase = true, Submissions = args.Contains("--ci") ? 1_500 : options.Submissions };
+            // Both failovers even in the CI size, and load enough to span them one after the other (about 80 s at 25/s).
+            options = options with { Cluster = true, RestartDatabase = true, Submissions = args.Contains("--ci") ? 2_000 : options.Submissions };
         }
 
         for (var i = 0; i < args.Length; i++)

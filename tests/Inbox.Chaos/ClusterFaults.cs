@@ -6,7 +6,7 @@ namespace Inbox.Chaos;
 /// <summary>
 /// The cluster mode's faults, beside the monkey's kills (which go on meanwhile): a fifth into the load PostgreSQL fails
 /// over (the primary stopped hard, the standby promoted <see cref="ChaosOptions.PromoteAfter"/> later, API and workers
-/// left running); near half-way the RabbitMQ node that leads the most quorum queues is stopped for
+/// left running); at three fifths the RabbitMQ node that leads the most quorum queues is stopped for
 /// <see cref="ChaosOptions.NodeDownFor"/> and started again. The pair is rebuilt by the caller, after the run.
 /// </summary>
 internal sealed class ClusterFaults(RabbitMqVirtualHost virtualHost, ChaosOptions options, Func<double> progress, Stopwatch clock, Action<string> log)
@@ -27,7 +27,8 @@ internal sealed class ClusterFaults(RabbitMqVirtualHost virtualHost, ChaosOption
 
         if (options.RestartBroker)
         {
-            await WhenProgressAsync(BrokerNodeStop, 0.45, StopLeadingNodeAsync, loadDone);
+            // Late enough that the monkey's API kill (at a quarter) is over: a restarted API connects to the stopping node first.
+            await WhenProgressAsync(BrokerNodeStop, 0.6, StopLeadingNodeAsync, loadDone);
         }
     }
 
@@ -92,10 +93,8 @@ internal sealed class ClusterFaults(RabbitMqVirtualHost virtualHost, ChaosOption
         }
 
         var whole = clock.Elapsed;
-        var moved = await virtualHost.QuorumQueueLeadersAsync();
-        var detail = $"{leader} led {led} of {leaders.Count} quorum queues; shutdown {(stopped - stopping).TotalSeconds:F1} s, down {options.NodeDownFor.TotalSeconds:F0} s, "
-            + $"start {(whole - stopped - options.NodeDownFor).TotalSeconds:F1} s; leaders after: "
-            + string.Join(", ", moved.Values.GroupBy(node => node, StringComparer.Ordinal).OrderBy(group => group.Key, StringComparer.Ordinal).Select(group => $"{group.Key} {group.Count()}"));
+        var detail = $"{leader} led {led} of {leaders.Count} quorum queues; its shutdown took {(stopped - stopping).TotalSeconds:F1} s, "
+            + $"then down {options.NodeDownFor.TotalSeconds:F0} s, its start {(whole - stopped - options.NodeDownFor).TotalSeconds:F1} s";
         Done.Add(new Fault(BrokerNodeStop, detail, stopping, whole, stoppingAt));
     }
 }

@@ -43,10 +43,16 @@ internal static class ClusterReport
                 ? "  time to recover: never (no 202 for a request sent after it)"
                 : $"  time to recover (first 202 of a request sent after it): {(recovered.Ended - fault.TookEffect).TotalSeconds:F1} s"
                     + (recovered.Ended > fault.Whole ? $", {(recovered.Ended - fault.Whole).TotalSeconds:F1} s after it was whole again" : ", before it was whole again"));
-            lines.Add($"  while it lasted ({(until - fault.TookEffect).TotalSeconds:F1} s): 503 {answers.Count(answer => During(answer) && answer.Status == 503)}, no response {answers.Count(answer => During(answer) && answer.Status == Answer.NoResponse)}, 202 {answers.Count(answer => During(answer) && answer.Status == 202)}; 500 until {Aftermath.TotalSeconds:F0} s later: {errors}");
+            lines.Add($"  while it lasted ({(until - fault.TookEffect).TotalSeconds:F1} s): 503 {answers.Count(answer => During(answer) && answer.Status == 503)}, transport errors {answers.Count(answer => During(answer) && answer.Status == Answer.TransportError)}, 202 {answers.Count(answer => During(answer) && answer.Status == 202)}; 500 until {Aftermath.TotalSeconds:F0} s later: {errors}");
             lines.Add(firstCompleted < 0
                 ? "  first operation accepted after it and succeeded: none"
                 : $"  first operation accepted after it and succeeded: {firstCompleted / 1000.0:F1} s after it took effect");
+            var lastedUntil = fault.TookEffectAt + (until - fault.TookEffect);
+            var pause = await ChaosReport.ScalarAsync(database,
+                $"SELECT coalesce(extract(epoch FROM max(gap)) * 1000, -1)::bigint FROM (SELECT updated_at - lag(updated_at) OVER (ORDER BY updated_at) AS gap FROM inbox_operations WHERE status = 2 AND updated_at BETWEEN '{fault.TookEffectAt:O}'::timestamptz AND '{lastedUntil:O}'::timestamptz) gaps");
+            lines.Add(pause < 0
+                ? "  longest pause between two operations succeeding while it lasted: no two succeeded"
+                : $"  longest pause between two operations succeeding while it lasted: {pause / 1000.0:F1} s");
             broken |= recovered is null || errors > 0;
         }
 

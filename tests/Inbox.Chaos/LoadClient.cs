@@ -105,12 +105,12 @@ internal sealed class LoadClient(IReadOnlyList<Uri> apis)
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
                 Interlocked.Increment(ref LostResponses);
-                Answers.Enqueue(new Answer(sent, Clock.Elapsed, Answer.NoResponse, null));
+                Answers.Enqueue(new Answer(sent, Clock.Elapsed, Answer.GivenUp, null));
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or IOException)
             {
                 Interlocked.Increment(ref TransportErrors);
-                Answers.Enqueue(new Answer(sent, Clock.Elapsed, Answer.NoResponse, null));
+                Answers.Enqueue(new Answer(sent, Clock.Elapsed, Answer.TransportError, null));
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt) + Random.Shared.Next(50)));

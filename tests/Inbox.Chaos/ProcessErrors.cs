@@ -4,32 +4,50 @@ using System.Text.RegularExpressions;
 namespace Inbox.Chaos;
 
 /// <summary>
-/// Tallies what the stack's processes log as errors: each <c>fail:</c>/<c>crit:</c> line's category and each exception's
-/// first line (type and message, inner exceptions too), by process. The processes log at Warning, so this is what went wrong.
+/// Tallies what the stack's processes log as errors, by kind of process: each <c>fail:</c>/<c>crit:</c> entry (its
+/// category and the first line of its message) and each exception's first line (type and message, inner exceptions
+/// too). The processes log at Warning, so this is what went wrong.
 /// </summary>
 internal sealed partial class ProcessErrors
 {
     private const int MaxLength = 220;
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
 
-    public Action<string> For(string process) => line =>
+    public int Distinct => _counts.Count;
+
+    /// <summary>A line handler for one process; the console logger prints an entry's message on the line after its category.</summary>
+    public Action<string> For(string process)
     {
-        var match = ErrorLine().Match(line);
-        if (match.Success)
+        string? entry = null;
+        return line =>
         {
-            var text = match.Value.Trim();
-            var key = $"{process}: {(text.Length > MaxLength ? text[..MaxLength] + "..." : text)}";
-            _counts.AddOrUpdate(key, 1, (_, count) => count + 1);
-        }
-    };
+            if (entry is not null)
+            {
+                Count(process, $"{entry} {line.Trim()}");
+                entry = null;
+            }
+
+            if (Entry().IsMatch(line))
+            {
+                entry = line.Trim();
+            }
+            else if (ExceptionLine().Match(line) is { Success: true } exception)
+            {
+                Count(process, exception.Value.Trim());
+            }
+        };
+    }
 
     public IEnumerable<string> Lines(int most) =>
         _counts.OrderByDescending(pair => pair.Value).ThenBy(pair => pair.Key, StringComparer.Ordinal).Take(most).Select(pair => $"  {pair.Value}x {pair.Key}");
 
-    public int Distinct => _counts.Count;
+    private void Count(string process, string text) =>
+        _counts.AddOrUpdate($"{process}: {(text.Length > MaxLength ? text[..MaxLength] + "..." : text)}", 1, (_, count) => count + 1);
 
-    // "fail: Category[id]", or an exception's first line such as "Npgsql.NpgsqlException (0x80004005): message" and
-    // " ---> System.Net.Sockets.SocketException (111): Connection refused".
-    [GeneratedRegex(@"^(?:(?:fail|crit): \S+|\s*(?:---> )?(?:[A-Za-z_]\w*\.)+\w*Exception(?: \([^)]*\))?: .*)$")]
-    private static partial Regex ErrorLine();
+    [GeneratedRegex(@"^(?:fail|crit): \S+$")]
+    private static partial Regex Entry();
+
+    // "Npgsql.NpgsqlException (0x80004005): message", " ---> System.Net.Sockets.SocketException (111): Connection refused".
+    [GeneratedRegex(@"^\s*(?:---> )?(?:[A-Za-z_]\w*\.)+\w*Exception(?: \([^)]*\))?: .*$")]
+    private static partial Regex ExceptionLine();
 }
