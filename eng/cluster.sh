@@ -306,12 +306,18 @@ rabbitctl() { # node number, rabbitmqctl args...
   shift
   rabbitmqctl -n "$(rabbit_node "$n")" "$@"
 }
-rabbit_running() { timeout 20 rabbitmq-diagnostics -n "$(rabbit_node "$1")" -q ping >/dev/null 2>&1; }
+# Whether node N's Erlang VM runs, from epmd (a small C program, instant). `rabbitmq-diagnostics ping` starts an Erlang
+# VM of its own: under load (the cluster chaos run) it took over 20 s, a running node was taken for a stopped one, its
+# stop did nothing and the following start timed out beside the node that still ran.
+rabbit_running() { epmd -names 2>/dev/null | grep -q "^name inbox$1 at port "; }
+rabbit_stopped() { ! rabbit_running "$1"; }
 
 rabbit_start_node() {
   local n=$1 dir
   dir=$(rabbit_dir "$n")
   if rabbit_running "$n"; then
+    # Running, or still starting: wait until its application is up (await_startup: the pid file may be gone).
+    rabbitmqctl -n "$(rabbit_node "$n")" -q await_startup --timeout 120 >/dev/null
     return 0
   fi
   install -d -o rabbitmq -g rabbitmq "$dir" "$dir/log"
@@ -382,6 +388,7 @@ rabbit_stop_node() {
   if rabbit_running "$n"; then
     log "stopping RabbitMQ $(rabbit_node "$n")"
     rabbitctl "$n" -q shutdown >/dev/null
+    wait_for 60 "RabbitMQ $(rabbit_node "$n") to stop" rabbit_stopped "$n"
   fi
 }
 

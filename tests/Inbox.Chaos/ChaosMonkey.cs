@@ -20,9 +20,10 @@ internal sealed class ChaosMonkey(ChaosStack stack, ChaosOptions options, Func<d
     {
         var random = new Random(options.Seed);
         var apiKilled = !options.KillApi;
-        var brokerRestarted = !options.RestartBroker;
-        var databaseRestarted = !options.RestartDatabase;
-        if (!ServerControl.CanRestart && (options.RestartBroker || options.RestartDatabase))
+        // In cluster mode ClusterFaults stops a broker node and fails the database over instead; the single servers stay up.
+        var brokerRestarted = !options.RestartBroker || options.Cluster;
+        var databaseRestarted = !options.RestartDatabase || options.Cluster;
+        if (!options.Cluster && !ServerControl.CanRestart && (options.RestartBroker || options.RestartDatabase))
         {
             Skipped.Add("server restarts (the servers are not local to this root session)");
             brokerRestarted = databaseRestarted = true;
@@ -47,7 +48,9 @@ internal sealed class ChaosMonkey(ChaosStack stack, ChaosOptions options, Func<d
                 await stack.KillApiAsync(0);
                 ApiKills++;
                 await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+                var restart = System.Diagnostics.Stopwatch.StartNew();
                 await stack.StartApiAsync(0);
+                log($"api 0 ready again after {restart.Elapsed.TotalSeconds:F1} s");
                 continue;
             }
 

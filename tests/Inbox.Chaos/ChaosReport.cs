@@ -31,8 +31,9 @@ internal static class ChaosReport
         return unfinished;
     }
 
+    /// <summary>The figures; <paramref name="more"/> (the cluster mode's) go before the verdict and count in it.</summary>
     public static async Task<Figures> CollectAsync(
-        string database, ChaosStack stack, LoadClient client, ChaosMonkey monkey, ChaosOptions options, int submissions)
+        string database, ChaosStack stack, LoadClient client, ChaosMonkey monkey, ChaosOptions options, int submissions, Figures? more = null)
     {
         var accepted = await ScalarAsync(database, "SELECT count(*) FROM inbox_operations");
         var succeeded = await ScalarAsync(database, "SELECT count(*) FROM inbox_operations WHERE status = 2");
@@ -63,7 +64,10 @@ internal static class ChaosReport
         var counters = await stack.CountersAsync();
         long Counter(string name) => counters.GetValueOrDefault(name);
 
-        var broken = lost > 0 || doubledClaims > 0 || missingClaims > 0 || strayKeys > 0 || missingCalls > 0 || !client.Inconsistencies.IsEmpty
+        var failures = await ListAsync(database,
+            "SELECT count(*) || 'x ' || coalesce(error_code, '-') || ': ' || left(coalesce(error_message, '-'), 200) FROM inbox_operations WHERE status = 3 GROUP BY error_code, left(coalesce(error_message, '-'), 200) ORDER BY count(*) DESC LIMIT 5");
+
+        var broken = (more?.Broken ?? false) || lost > 0 || doubledClaims > 0 || missingClaims > 0 || strayKeys > 0 || missingCalls > 0 || !client.Inconsistencies.IsEmpty
             || client.OperationByKey.Count != submissions || client.InternalServerErrors > 0;
         var lines = new List<string>
         {
@@ -89,6 +93,14 @@ internal static class ChaosReport
             $"kills survived: {monkey.WorkerKills + monkey.ApiKills} (workers {monkey.WorkerKills}, APIs {monkey.ApiKills}); broker restarts {monkey.BrokerRestarts}; database restarts {monkey.DatabaseRestarts}",
             $"client inconsistencies: {client.Inconsistencies.Count}",
         };
+        lines.AddRange(failures.Select(failure => $"  failed operations: {failure}"));
+        lines.AddRange(more?.Lines ?? []);
+        if (stack.Errors.Distinct > 0)
+        {
+            lines.Add($"errors logged by the processes ({stack.Errors.Distinct} distinct, most frequent first):");
+            lines.AddRange(stack.Errors.Lines(16));
+        }
+
         lines.AddRange(monkey.Skipped.Select(s => $"skipped: {s}"));
         lines.AddRange(client.Inconsistencies.Take(10).Select(i => $"  inconsistency: {i}"));
         if (client.InternalServerErrors > 0)
@@ -100,7 +112,24 @@ internal static class ChaosReport
         return new Figures(lines, broken);
     }
 
-    private static async Task<long> ScalarAsync(string database, string sql)
+    internal static Task<long> ScalarAsync(string database, string sql) =>
+        WithRetriesAsync(database, sql, async command => Convert.ToInt64(await command.ExecuteScalarAsync()));
+
+    internal static Task<List<string>> ListAsync(string database, string sql) =>
+        WithRetriesAsync(database, sql, async command =>
+        {
+            await using var reader = await command.ExecuteReaderAsync();
+            var values = new List<string>();
+            while (await reader.ReadAsync())
+            {
+                values.Add(reader.GetString(0));
+            }
+
+            return values;
+        });
+
+    // A server restart or a failover leaves broken connections in the pool, and the new primary may take a moment.
+    private static async Task<T> WithRetriesAsync<T>(string database, string sql, Func<NpgsqlCommand, Task<T>> read)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -109,28 +138,13 @@ internal static class ChaosReport
                 await using var connection = new NpgsqlConnection(database);
                 await connection.OpenAsync();
                 await using var command = new NpgsqlCommand(sql, connection);
-                return Convert.ToInt64(await command.ExecuteScalarAsync());
+                return await read(command);
             }
             catch (NpgsqlException) when (attempt < 10)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1));
             }
         }
-    }
-
-    private static async Task<List<string>> ListAsync(string database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var values = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
     }
 
 #pragma warning disable IDE1006, CA1707 // The simulator's JSON names.

@@ -23,7 +23,12 @@ internal sealed class ChaosStack : IAsyncDisposable
 
     public IReadOnlyList<Uri> ApiAddresses => _apiPorts.Select(p => new Uri($"http://127.0.0.1:{p}/")).ToArray();
 
-    public static async Task<ChaosStack> StartAsync(string postgres, Uri rabbit, ChaosOptions options, string workingDirectory)
+    /// <summary>What the processes logged as errors, kept past their kills.</summary>
+    public ProcessErrors Errors { get; } = new();
+
+    /// <summary>Starts the stack; <paramref name="settings"/> are set on top of the sample's configuration (the cluster's hosts, say).</summary>
+    public static async Task<ChaosStack> StartAsync(
+        string postgres, Uri rabbit, ChaosOptions options, string workingDirectory, IReadOnlyDictionary<string, string>? settings = null)
     {
         var downstream = await AppProcess.StartAsync("Inbox.Samples.Downstream", AppProcess.FreePort(), new Dictionary<string, string>
         {
@@ -38,6 +43,11 @@ internal sealed class ChaosStack : IAsyncDisposable
         configuration["Inbox__RelayDelaySeconds"] = "10";
         configuration["Inbox__RelayPollSeconds"] = "2";
         configuration["Diagnostics__InboxCounters"] = "true";
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            configuration[name] = value;
+        }
+
         var stack = new ChaosStack(downstream, configuration, workingDirectory);
         for (var i = 0; i < 2; i++)
         {
@@ -49,10 +59,12 @@ internal sealed class ChaosStack : IAsyncDisposable
     }
 
     public async Task StartApiAsync(int index) =>
-        _apis[index] = await AppProcess.StartAsync("Inbox.Samples.Api", _apiPorts[index], _configuration, _workingDirectory, timeout: TimeSpan.FromSeconds(90));
+        _apis[index] = await AppProcess.StartAsync(
+            "Inbox.Samples.Api", _apiPorts[index], _configuration, _workingDirectory, timeout: TimeSpan.FromSeconds(90), onOutput: Errors.For("api"));
 
     public async Task StartWorkerAsync(int index) =>
-        _workers[index] = await AppProcess.StartAsync("Inbox.Samples.Worker", _workerPorts[index], _configuration, _workingDirectory, timeout: TimeSpan.FromSeconds(90));
+        _workers[index] = await AppProcess.StartAsync(
+            "Inbox.Samples.Worker", _workerPorts[index], _configuration, _workingDirectory, timeout: TimeSpan.FromSeconds(90), onOutput: Errors.For("worker"));
 
     public AppProcess? Api(int index) => _apis[index];
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -27,6 +28,12 @@ internal sealed class LoadClient(IReadOnlyList<Uri> apis)
 
     public ConcurrentBag<string> Inconsistencies { get; } = [];
 
+    /// <summary>The run's clock, started with the client: the time base of <see cref="Answers"/> and of the cluster faults.</summary>
+    public Stopwatch Clock { get; } = Stopwatch.StartNew();
+
+    /// <summary>Every request's outcome, in the order they ended.</summary>
+    public ConcurrentQueue<Answer> Answers { get; } = new();
+
     public int Requests;
     public int Replayed;
     public int LostResponses;
@@ -43,6 +50,7 @@ internal sealed class LoadClient(IReadOnlyList<Uri> apis)
         while (DateTime.UtcNow < deadline)
         {
             attempt++;
+            var sent = Clock.Elapsed;
             var client = _clients[Random.Shared.Next(_clients.Length)];
             using var cancel = new CancellationTokenSource();
             if (loseFirstResponse && attempt == 1)
@@ -63,9 +71,12 @@ internal sealed class LoadClient(IReadOnlyList<Uri> apis)
                 var text = await response.Content.ReadAsStringAsync(cancel.Token);
                 if (response.StatusCode == HttpStatusCode.Accepted)
                 {
-                    Record(submission, text, response.Headers.Contains("Idempotent-Replayed"));
+                    var operationId = Record(submission, text, response.Headers.Contains("Idempotent-Replayed"));
+                    Answers.Enqueue(new Answer(sent, Clock.Elapsed, (int)response.StatusCode, operationId));
                     return true;
                 }
+
+                Answers.Enqueue(new Answer(sent, Clock.Elapsed, (int)response.StatusCode, null));
 
                 if (response.StatusCode == HttpStatusCode.Conflict && text.Contains("idempotency_key_in_use", StringComparison.Ordinal))
                 {
@@ -94,10 +105,12 @@ internal sealed class LoadClient(IReadOnlyList<Uri> apis)
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
                 Interlocked.Increment(ref LostResponses);
+                Answers.Enqueue(new Answer(sent, Clock.Elapsed, Answer.GivenUp, null));
             }
             catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or IOException)
             {
                 Interlocked.Increment(ref TransportErrors);
+                Answers.Enqueue(new Answer(sent, Clock.Elapsed, Answer.TransportError, null));
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt) + Random.Shared.Next(50)));
@@ -107,7 +120,7 @@ internal sealed class LoadClient(IReadOnlyList<Uri> apis)
         return false;
     }
 
-    private void Record(Submission submission, string body, bool replayed)
+    private string Record(Submission submission, string body, bool replayed)
     {
         using var json = JsonDocument.Parse(body);
         var operationId = json.RootElement.GetProperty("data").GetProperty("id").GetString()!;
@@ -121,5 +134,7 @@ internal sealed class LoadClient(IReadOnlyList<Uri> apis)
         {
             Interlocked.Increment(ref Replayed);
         }
+
+        return operationId;
     }
 }

@@ -14,12 +14,14 @@ public sealed class AppProcess : IAsyncDisposable
     private static readonly ConcurrentDictionary<int, byte> HandedOut = new();
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly Action<string>? _onOutput;
 
-    private AppProcess(Process process, Uri baseAddress, string name)
+    private AppProcess(Process process, Uri baseAddress, string name, Action<string>? onOutput)
     {
         _process = process;
         BaseAddress = baseAddress;
         Name = name;
+        _onOutput = onOutput;
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
@@ -61,9 +63,13 @@ public sealed class AppProcess : IAsyncDisposable
         throw new InvalidOperationException("No free TCP port between 16000 and 25000 on 127.0.0.1.");
     }
 
-    /// <summary>Starts <paramref name="project"/>'s built dll on <paramref name="port"/> and waits until <paramref name="readyPath"/> answers 200.</summary>
+    /// <summary>
+    /// Starts <paramref name="project"/>'s built dll on <paramref name="port"/> and waits until <paramref name="readyPath"/> answers 200.
+    /// <paramref name="onOutput"/>, if given, sees every line the process prints (the process keeps only the last 200).
+    /// </summary>
     public static async Task<AppProcess> StartAsync(
-        string project, int port, IReadOnlyDictionary<string, string> environment, string workingDirectory, string readyPath = "/health/ready", TimeSpan? timeout = null)
+        string project, int port, IReadOnlyDictionary<string, string> environment, string workingDirectory, string readyPath = "/health/ready", TimeSpan? timeout = null,
+        Action<string>? onOutput = null)
     {
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
         var start = new ProcessStartInfo("dotnet")
@@ -85,7 +91,7 @@ public sealed class AppProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {project}.");
-        var app = new AppProcess(process, baseAddress, project);
+        var app = new AppProcess(process, baseAddress, project, onOutput);
         try
         {
             await app.WaitReadyAsync(readyPath, timeout ?? TimeSpan.FromSeconds(60));
@@ -150,6 +156,7 @@ public sealed class AppProcess : IAsyncDisposable
             return;
         }
 
+        _onOutput?.Invoke(line);
         _output.Enqueue(line);
         while (_output.Count > 200 && _output.TryDequeue(out _))
         {

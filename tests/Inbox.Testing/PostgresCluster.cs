@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace Inbox.Testing;
@@ -79,28 +78,11 @@ public static class PostgresCluster
     }
 
     /// <summary>Stops the primary as a crash would (<c>pg_ctl stop -m immediate</c>).</summary>
-    public static Task CrashPrimaryAsync() => RunAsync("crash-primary");
+    public static Task CrashPrimaryAsync() => ClusterScript.RunAsync("crash-primary");
 
     /// <summary>Promotes the standby to primary.</summary>
-    public static Task PromoteAsync() => RunAsync("promote");
+    public static Task PromoteAsync() => ClusterScript.RunAsync("promote");
 
     /// <summary>Makes the other node a synchronous standby of the primary again (a no-op when it already is).</summary>
-    public static Task RebuildAsync() => RunAsync("rebuild");
-
-    private static async Task RunAsync(string command)
-    {
-        var script = Path.Combine(SamplePaths.RepositoryRoot, "eng", "cluster.sh");
-        using var process = Process.Start(new ProcessStartInfo("bash", [script, command])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("bash did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"eng/cluster.sh {command} exited {process.ExitCode}: {await output}{await error}");
-        }
-    }
+    public static Task RebuildAsync() => ClusterScript.RunAsync("rebuild");
 }

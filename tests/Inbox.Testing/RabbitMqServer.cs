@@ -19,22 +19,31 @@ public static class RabbitMqServer
     public static async Task<RabbitMqVirtualHost> CreateVirtualHostAsync(CancellationToken cancellationToken = default)
     {
         var endpoints = await GetEndpointsAsync(cancellationToken);
-        var name = "inbox-test-" + Guid.NewGuid().ToString("N")[..16];
-        var management = CreateManagementClient(endpoints);
+        return await CreateVirtualHostAsync(endpoints.Amqp, endpoints.Management, cancellationToken);
+    }
 
-        var created = await management.PutAsync(
+    /// <summary>
+    /// Creates a virtual host on the broker (or cluster) at <paramref name="amqp"/>, an administrator's AMQP URI,
+    /// through the management API at <paramref name="management"/>; disposing it deletes the virtual host.
+    /// </summary>
+    public static async Task<RabbitMqVirtualHost> CreateVirtualHostAsync(Uri amqp, Uri management, CancellationToken cancellationToken = default)
+    {
+        var endpoints = new Endpoints(amqp, management);
+        var name = "inbox-test-" + Guid.NewGuid().ToString("N")[..16];
+        var client = CreateManagementClient(endpoints);
+
+        var created = await client.PutAsync(
             $"api/vhosts/{name}", new StringContent("{}", Encoding.UTF8, "application/json"), cancellationToken);
         await EnsureSuccessAsync(created, "create the virtual host", cancellationToken);
 
         var user = Uri.UnescapeDataString(endpoints.Amqp.UserInfo.Split(':')[0]);
-        var permissions = await management.PutAsync(
+        var permissions = await client.PutAsync(
             $"api/permissions/{name}/{Uri.EscapeDataString(user)}",
             new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json"),
             cancellationToken);
         await EnsureSuccessAsync(permissions, "grant permissions on the virtual host", cancellationToken);
 
-        var amqp = new UriBuilder(endpoints.Amqp) { Path = "/" + Uri.EscapeDataString(name) }.Uri;
-        return new RabbitMqVirtualHost(name, amqp, management);
+        return new RabbitMqVirtualHost(name, new UriBuilder(amqp) { Path = "/" + Uri.EscapeDataString(name) }.Uri, client);
     }
 
     private static HttpClient CreateManagementClient(Endpoints endpoints)
