@@ -17,6 +17,12 @@ public sealed record BenchOptions(string Scenario, bool Quick, int Messages, int
     /// <summary><c>--rows N</c>: rows to seed (the console scenario); 0 for its default.</summary>
     public int Rows { get; init; }
 
+    /// <summary><c>--processes 1,2,4</c>: how many worker and API processes to run (the scale scenario); empty for its default.</summary>
+    public int[] Processes { get; init; } = [];
+
+    /// <summary>Whether <c>--messages</c> was given (the scale scenario sizes its runs itself otherwise).</summary>
+    public bool MessagesGiven { get; init; }
+
     public static BenchOptions Parse(string[] args)
     {
         var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "help";
@@ -39,6 +45,8 @@ public sealed record BenchOptions(string Scenario, bool Quick, int Messages, int
             Iterations = Int("--iterations") ?? 0,
             Rows = Int("--rows") ?? 0,
             Seconds = Int("--seconds") ?? 0,
+            Processes = Ints("--processes") ?? [],
+            MessagesGiven = Int("--messages") is not null,
         };
     }
 }

@@ -34,6 +34,16 @@ public sealed class AppProcess : IAsyncDisposable
 
     public string RecentOutput => string.Join(Environment.NewLine, _output);
 
+    /// <summary>The CPU time the process has used so far (user and system), read fresh from the OS.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.HasExited ? TimeSpan.Zero : _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>
     /// A free TCP port on 127.0.0.1, below Linux's ephemeral range (32768–60999) and above the servers' ports
     /// (RabbitMQ 15672–15675): an outgoing connection never takes it, so a process killed and restarted on it

@@ -59,10 +59,24 @@ public static class SampleMessaging
                 // Messaging:QuorumSize (e.g. 3) declares the quorum queues with that many members; unset, the broker's
                 // quorum_cluster_size decides.
                 var quorumSize = configuration.GetValue<int?>("Messaging:QuorumSize");
+                // Messaging:PrefetchCount and Messaging:ConcurrentMessageLimit set each receive endpoint's prefetch and
+                // how many messages it runs at once; unset, MassTransit's defaults (prefetch 16 on two cores, limit = prefetch).
+                var prefetch = configuration.GetValue<int?>("Messaging:PrefetchCount");
+                var concurrency = configuration.GetValue<int?>("Messaging:ConcurrentMessageLimit");
                 bus.AddConfigureEndpointsCallback((_, endpoint) =>
                 {
+                    if (concurrency is { } limit)
+                    {
+                        endpoint.ConcurrentMessageLimit = limit;
+                    }
+
                     if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
                     {
+                        if (prefetch is { } count)
+                        {
+                            rabbit.PrefetchCount = count;
+                        }
+
                         if (quorumSize is { } size)
                         {
                             rabbit.SetQuorumQueue(size);

@@ -7,8 +7,8 @@ namespace Inbox.Samples.Hosting;
 
 /// <summary>
 /// The Inbox counters of this process since it started, read with a <see cref="MeterListener"/> and served
-/// as JSON at <c>/diagnostics/inbox-counters</c> when <c>Diagnostics:InboxCounters</c> is true. The chaos run
-/// reads them; in production use the OTLP export instead.
+/// as JSON at <c>/diagnostics/inbox-counters</c> when <c>Diagnostics:InboxCounters</c> is true (with
+/// <see cref="ReceiveDurations"/>). The chaos run and the scale benchmark read them; in production use the OTLP export instead.
 /// </summary>
 public sealed class InboxCounters : IDisposable
 {
@@ -40,6 +40,7 @@ public static class InboxCountersExtensions
         if (configuration.GetValue("Diagnostics:InboxCounters", false))
         {
             services.AddSingleton<InboxCounters>();
+            services.AddSingleton<ReceiveDurations>();
         }
 
         return services;
@@ -50,6 +51,7 @@ public static class InboxCountersExtensions
         if (endpoints.ServiceProvider.GetService<InboxCounters>() is not null)
         {
             endpoints.MapGet("/diagnostics/inbox-counters", (InboxCounters counters) => Results.Ok(counters.Snapshot())).ExcludeFromDescription();
+            ReceiveDurations.Map(endpoints);
         }
 
         return endpoints;

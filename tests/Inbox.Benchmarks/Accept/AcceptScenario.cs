@@ -21,8 +21,9 @@ public sealed record BenchSubmitted(string PatientId, long AmountCents);
 public sealed record BenchRequest(string PatientId, long AmountCents);
 
 /// <summary>
-/// HTTP submissions over real Kestrel on 127.0.0.1: a plain endpoint that only publishes, against first
-/// submissions through the idempotency contract, replays of existing keys and status reads.
+/// HTTP submissions over real Kestrel on 127.0.0.1: a plain endpoint that only publishes, an endpoint that inserts
+/// one row with EF Core and then publishes (what an API without idempotency does to record a submission), against
+/// first submissions through the idempotency contract, replays of existing keys and status reads.
 /// </summary>
 public static class AcceptScenario
 {
@@ -42,6 +43,7 @@ public static class AcceptScenario
         var variants = new (string Name, Func<int, int, string, Task<HttpStatusCode>> Send)[]
         {
             ("plain publish", (i, _, _) => api.PostAsync("/plain", null)),
+            ("insert + publish", (i, _, _) => api.PostAsync("/insert-publish", null)),
             ("accept (first)", (i, _, run) => api.PostAsync("/accept", $"{run}-{i}")),
             ("accept (replay)", (i, _, _) => api.PostAsync("/accept", $"seed-{i % seeded.Length}")),
             ("status read", (i, _, _) => api.GetAsync($"/operations/{seeded[i % seeded.Length]}")),
@@ -185,6 +187,15 @@ public static class AcceptScenario
             {
                 await publish.Publish(new BenchSubmitted(request.PatientId, request.AmountCents));
                 return Results.Json(new { data = new { id = Guid.NewGuid().ToString("N"), status = "accepted" } }, statusCode: StatusCodes.Status202Accepted);
+            });
+            // No idempotency: one autocommitted INSERT through EF Core, then the publish, as a plain API records a submission.
+            app.MapPost("/insert-publish", async (BenchRequest request, BenchDbContext db, IPublishEndpoint publish) =>
+            {
+                var row = new BenchRow { Id = Guid.NewGuid(), Index = (int)request.AmountCents, Text = request.PatientId };
+                db.Rows.Add(row);
+                await db.SaveChangesAsync();
+                await publish.Publish(new BenchSubmitted(request.PatientId, request.AmountCents));
+                return Results.Json(new { data = new { id = row.Id.ToString("N"), status = "accepted" } }, statusCode: StatusCodes.Status202Accepted);
             });
             app.MapPost("/accept", (BenchRequest request) => InboxResults.Accept(new BenchSubmitted(request.PatientId, request.AmountCents))).WithIdempotency();
             app.MapOperationStatus("/operations/{id}");
