@@ -110,6 +110,10 @@ public static class ScaleScenario
         }
 
         var (duplicates, evidence) = kind == ScaleCase.Letter ? await LetterDuplicatesAsync(stack, messages) : await ClaimDuplicatesAsync(stack.Postgres, run, messages);
+        // Lease contention would show as deliveries deferred on another's live lease, or leases taken over.
+        var counters = await Task.WhenAll(workers.Processes.Select(ScaleStack.CountersAsync));
+        long Sum(string name) => counters.Sum(c => c.GetValueOrDefault(name));
+        evidence += $"; {Sum(Inbox.Diagnostics.InboxDiagnostics.DeliveriesDeferred)} deferred, {Sum(Inbox.Diagnostics.InboxDiagnostics.LeaseTakeovers)} takeovers";
         var durations = (await Task.WhenAll(workers.Processes.Select(ScaleStack.ReceiveDurationsAsync))).SelectMany(d => d).Order().ToArray();
         var (_, postgres, rabbit) = infrastructure.PerItem(timed);
         var perWorker = before.Zip(after, (b, a) => a.Consumed == b.Consumed ? 0 : (a.Cpu - b.Cpu).TotalMicroseconds / (a.Consumed - b.Consumed)).ToArray();
