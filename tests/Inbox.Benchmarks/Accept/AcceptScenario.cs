@@ -51,6 +51,8 @@ public static class AcceptScenario
 
         var rounds = await RunRoundsAsync(levels, variants, options, rabbit.AmqpUri);
         Table.Print("accept (HTTP over Kestrel on 127.0.0.1, PostgreSQL + RabbitMQ)", "req", rounds, "plain publish");
+        // The peer without idempotency: what a first submission costs over recording the submission at all.
+        Table.Print("accept, against insert + publish (the same rounds)", "req", rounds, "insert + publish");
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ internal sealed record ScaleResult(
         foreach (var r in results)
         {
             var each = string.Join(" / ", r.CpuPerProcess.Select(c => c.ToString("F0", CultureInfo.InvariantCulture)));
-            var ratio = one > 0 ? (r.PerSecond / one).ToString("F2", CultureInfo.InvariantCulture) + "x" : "-";
+            var ratio = one > 0 && r.PerSecond > 0 ? (r.PerSecond / one).ToString("F2", CultureInfo.InvariantCulture) + "x" : "-";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {r.Processes} | {r.Items} | {r.PerSecond:F0} | {ratio} | {r.P50Milliseconds:F2} | {r.P99Milliseconds:F2} | {each} | {Cpu(r.CpuPostgres)} / {Cpu(r.CpuRabbit)} / {Cpu(r.CpuDownstream)} | {r.Cores:F2} | {r.Duplicates} ({r.Evidence}) |"));
         }

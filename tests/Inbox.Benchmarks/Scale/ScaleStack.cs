@@ -117,11 +117,13 @@ internal sealed class ScaleStack : IAsyncDisposable
     }
 
     /// <summary>Messages this worker's inbox ran and committed since it started.</summary>
-    public static async Task<long> ConsumedAsync(AppProcess worker)
+    public static async Task<long> ConsumedAsync(AppProcess worker) => (await CountersAsync(worker)).GetValueOrDefault(InboxDiagnostics.MessagesConsumed);
+
+    /// <summary>This worker's Inbox counters since it started (consumed, deferred on a live lease, leases taken over...).</summary>
+    public static async Task<Dictionary<string, long>> CountersAsync(AppProcess worker)
     {
         using var client = new HttpClient { BaseAddress = worker.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
-        var counters = await client.GetFromJsonAsync<Dictionary<string, long>>("diagnostics/inbox-counters") ?? [];
-        return counters.GetValueOrDefault(InboxDiagnostics.MessagesConsumed);
+        return await client.GetFromJsonAsync<Dictionary<string, long>>("diagnostics/inbox-counters") ?? [];
     }
 
     public static async Task ClearReceiveDurationsAsync(AppProcess worker)
