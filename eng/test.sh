@@ -110,6 +110,16 @@ if [ "${INBOX_SKIP_CHAOS:-}" != "1" ]; then
   elif [ "$cluster_chaos_status" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 fi
 
+# CI keeps only the tail of this output, so what failed is named here, after the benchmarks' long output.
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  grep -o '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"' "$trx" \
+    | sed -n 's/.*testName="\([^"]*\)".*/[test] FAILED: \1/p' >&2 || true
+done
+if [ "$status" -ne 0 ]; then log "dotnet test exited $status"; fi
+if [ "$chaos_status" -ne 0 ]; then log "FAILED: the chaos run (exit $chaos_status)"; fi
+if [ "$cluster_chaos_status" -ne 0 ]; then log "FAILED: the chaos run on the clustered engines (exit $cluster_chaos_status)"; fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 
 if [ "$files" -eq 0 ]; then
