@@ -5,6 +5,8 @@ namespace Inbox.Testing;
 /// <summary>A database that belongs to one test; dropped on dispose.</summary>
 public sealed class PostgresDatabase : IAsyncDisposable
 {
+    private static readonly TimeSpan DropRetryLimit = TimeSpan.FromSeconds(30);
+
     private readonly string _adminConnectionString;
 
     internal PostgresDatabase(string name, string connectionString, string adminConnectionString)
@@ -28,18 +30,25 @@ public sealed class PostgresDatabase : IAsyncDisposable
             NpgsqlConnection.ClearPool(pooled);
         }
 
-        // A server restart (the chaos run does one) leaves broken connections in the admin pool: retry on a fresh one.
-        for (var attempt = 1; ; attempt++)
+        // A server restart (the chaos run does one) leaves broken connections in the admin pool, and after a failover
+        // Npgsql's multi-host data source answers "No suitable host was found" until it rechecks the hosts' roles
+        // (Host Recheck Seconds, 10 by default): retry on a fresh pool until the server answers again.
+        var deadline = DateTime.UtcNow + DropRetryLimit;
+        while (true)
         {
             try
             {
                 await DropAsync();
                 return;
             }
-            catch (NpgsqlException) when (attempt < 3)
+            catch (NpgsqlException) when (DateTime.UtcNow < deadline)
             {
-                using var admin = new NpgsqlConnection(_adminConnectionString);
-                NpgsqlConnection.ClearPool(admin);
+                using (var admin = new NpgsqlConnection(_adminConnectionString))
+                {
+                    NpgsqlConnection.ClearPool(admin);
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
             }
         }
     }
