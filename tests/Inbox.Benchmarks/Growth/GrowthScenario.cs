@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using Inbox.Background;
 using Inbox.Benchmarks.Accept;
@@ -43,12 +44,18 @@ public static class GrowthScenario
         }
 
         var rows = new List<(int Size, Result Accept, Result Replay, Result Consume)>();
+        var storage = new List<string>();
         var measurement = 0;
         var seeded = 0;
         foreach (var size in sizes)
         {
             await SeedAsync(database.ConnectionString, seeded, size);
             seeded = size;
+            if (size > 0)
+            {
+                storage.AddRange(await StorageAsync(database.ConnectionString, size));
+            }
+
             var (_, accept, replay, consume) = await MeasureAsync(size);
             Console.Error.WriteLine($"  {size:N0} rows: accept {accept.PerSecond:F0}/s, replay {replay.PerSecond:F0}/s, consume {consume.PerSecond:F0}/s");
             rows.Add((size, accept, replay, consume));
@@ -95,8 +102,47 @@ public static class GrowthScenario
                 $"| {size:N0} | {accept.PerSecond:F0} | {accept.P99Milliseconds:F1} | {replay.PerSecond:F0} | {replay.P99Milliseconds:F1} | {consume.PerSecond:F0} | {consume.P99Milliseconds:F1} | {(worst - 1) * 100:+0;-0}% |"));
         }
 
+        Console.WriteLine();
+        Console.WriteLine("## storage per row (after each fill: the seeded rows plus the measurements' own; after VACUUM ANALYZE)");
+        Console.WriteLine();
+        Console.WriteLine("| table | rows | heap + TOAST MB | indexes MB | bytes per row, heap / indexes / total | each index, bytes per row |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | --- |");
+        storage.ForEach(Console.WriteLine);
+
         await SweeperAsync(options, database.ConnectionString, api, consumer.Services, rabbit.AmqpUri);
         await consumer.StopAsync();
+    }
+
+    /// <summary>What the two tables and each of their indexes take on disk, per row: the capacity model's growth figures.</summary>
+    private static async Task<IReadOnlyList<string>> StorageAsync(string connectionString, int size)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var lines = new List<string>();
+        foreach (var table in new[] { "inbox_operations", "inbox_entries" })
+        {
+            await using var command = new NpgsqlCommand(
+                $"""
+                SELECT (SELECT count(*) FROM {table}),
+                       pg_table_size('{table}'), pg_indexes_size('{table}'),
+                       (SELECT string_agg(i.indexrelid::regclass::text || ' ' || pg_relation_size(i.indexrelid), ';' ORDER BY i.indexrelid::regclass::text)
+                        FROM pg_index i WHERE i.indrelid = '{table}'::regclass)
+                """, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            var count = reader.GetInt64(0);
+            var heap = reader.GetInt64(1);
+            var indexes = reader.GetInt64(2);
+            var perIndex = string.Join(", ", reader.GetString(3).Split(';').Select(entry =>
+            {
+                var parts = entry.Split(' ');
+                return FormattableString.Invariant($"{parts[0]} {long.Parse(parts[1], CultureInfo.InvariantCulture) / (double)count:F0}");
+            }));
+            lines.Add(FormattableString.Invariant(
+                $"| {table} ({size:N0} seeded) | {count:N0} | {heap / 1048576.0:F1} | {indexes / 1048576.0:F1} | {heap / (double)count:F0} / {indexes / (double)count:F0} / {(heap + indexes) / (double)count:F0} | {perIndex} |"));
+        }
+
+        return lines;
     }
 
     private static Result MedianRun(List<Result> runs) => runs.OrderBy(r => r.PerSecond).ElementAt(runs.Count / 2);
