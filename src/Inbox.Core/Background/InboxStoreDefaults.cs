@@ -26,4 +26,10 @@ public static class InboxStoreDefaults
 
     /// <summary>0.1.</summary>
     public const double SweepLoadShare = 0.1;
+
+    /// <summary>1 millisecond.</summary>
+    public static readonly TimeSpan GroupCommitWindow = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>64.</summary>
+    public const int GroupCommitMaxRows = 64;
 }

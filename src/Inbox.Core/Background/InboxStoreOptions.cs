@@ -54,4 +54,28 @@ public sealed class InboxStoreOptions
 
     /// <summary>Whether this instance runs the sweeper. Default: <see langword="true"/>; several instances may run it.</summary>
     public bool EnableSweeper { get; set; } = true;
+
+    /// <summary>
+    /// Whether concurrent first submissions in this process share one statement and one commit (group commit):
+    /// an acceptance that arrives while another batch is on its way to the database waits for it, at most
+    /// <see cref="GroupCommitWindow"/>, and then goes with the others queued meanwhile, up to
+    /// <see cref="GroupCommitMaxRows"/> in one multi-row insert-or-find. An acceptance that arrives while none is
+    /// on its way goes at once. Each request still gets its own outcome and its 202 after the batch's commit; a
+    /// failed batch fails only its own requests (503). A second request with a key already queued or in a batch waits
+    /// for that one and then takes the per-request path. Default: <see langword="false"/>. PostgreSQL only: the
+    /// EF Core store ignores it on other providers (logged once).
+    /// </summary>
+    public bool GroupCommit { get; set; }
+
+    /// <summary>
+    /// With <see cref="GroupCommit"/>, the longest an acceptance waits for the batches already on their way before its
+    /// own batch leaves anyway. Default: 1 millisecond; greater than zero and at most 1 second.
+    /// </summary>
+    public TimeSpan GroupCommitWindow { get; set; } = InboxStoreDefaults.GroupCommitWindow;
+
+    /// <summary>
+    /// With <see cref="GroupCommit"/>, the most acceptances in one batch: a batch leaves as soon as it holds this
+    /// many. Default: 64; between 1 and 1000.
+    /// </summary>
+    public int GroupCommitMaxRows { get; set; } = InboxStoreDefaults.GroupCommitMaxRows;
 }

@@ -23,6 +23,17 @@ internal sealed class InboxStoreOptionsValidator : IValidateOptions<InboxStoreOp
         {
             errors.Add($"InboxStoreOptions.SweepLoadShare must be greater than 0 and at most 1; it is {options.SweepLoadShare}.");
         }
+
+        if (options.GroupCommitWindow <= TimeSpan.Zero || options.GroupCommitWindow > TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"InboxStoreOptions.GroupCommitWindow must be greater than zero and at most 1 second; it is {options.GroupCommitWindow}.");
+        }
+
+        if (options.GroupCommitMaxRows is < 1 or > 1000)
+        {
+            errors.Add($"InboxStoreOptions.GroupCommitMaxRows must be between 1 and 1000; it is {options.GroupCommitMaxRows}.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

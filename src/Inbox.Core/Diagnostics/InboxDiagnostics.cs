@@ -65,4 +65,10 @@ public static class InboxDiagnostics
     /// <c>inbox.console.action</c> (<c>redrive</c>, <c>redrive_group</c>, <c>release_leases</c>).
     /// </summary>
     public const string ConsoleActions = "inbox.console.actions";
+
+    /// <summary>
+    /// Histogram: acceptances per group-commit batch (<c>InboxStoreOptions.GroupCommit</c>), one record per batch
+    /// sent to the database.
+    /// </summary>
+    public const string AcceptBatchSize = "inbox.accept.batch_size";
 }

@@ -2,6 +2,7 @@ using Inbox.Background;
 using Inbox.Claims;
 using Inbox.EntityFrameworkCore.Inbox;
 using Inbox.EntityFrameworkCore.Stores;
+using Inbox.EntityFrameworkCore.Stores.GroupCommit;
 using Inbox.Stores;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,6 +25,8 @@ public static class InboxEntityFrameworkCoreExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.TryAddScoped<EntityFrameworkOperationStore<TDbContext>>();
+        services.TryAddSingleton<AcceptBatcher<TDbContext>>();
+        services.TryAddSingleton<AcceptBatchMetrics>();
         services.TryAddSingleton<IStoreErrorClassifier, EntityFrameworkStoreErrorClassifier>();
         services.TryAddScoped<IOperationStore>(sp => sp.GetRequiredService<EntityFrameworkOperationStore<TDbContext>>());
         services.TryAddScoped<IOperationRelayStore>(sp => sp.GetRequiredService<EntityFrameworkOperationStore<TDbContext>>());

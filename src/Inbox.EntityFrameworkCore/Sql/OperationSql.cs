@@ -60,6 +60,19 @@ internal sealed class OperationSql
 
         SelectExisting = Statement(selectExisting, AcceptanceValues.Parameters);
 
+        if (dialect is PostgreSqlDialect postgres)
+        {
+            InsertOrSelectBatch = Statement(
+                postgres.InsertOrSelectBatch(
+                    table,
+                    [t[nameof(InboxOperation.TenantId)], t[nameof(InboxOperation.Endpoint)], t[nameof(InboxOperation.IdempotencyKey)]],
+                    insertColumns,
+                    acceptColumns,
+                    t[nameof(InboxOperation.Id)],
+                    [typeof(byte[]), typeof(int), typeof(string), typeof(byte[]), typeof(DateTimeOffset)]),
+                AcceptanceBatchValues.Parameters);
+        }
+
         ReplaceExpired = Statement(
             $"UPDATE {table} SET {t[nameof(InboxOperation.Id)]} = @id, {t[nameof(InboxOperation.Fingerprint)]} = @fingerprint, " +
             $"{t[nameof(InboxOperation.Status)]} = {(int)OperationStatus.Accepted}, {t[nameof(InboxOperation.RequestId)]} = @requestId, " +
@@ -130,6 +143,15 @@ internal sealed class OperationSql
     /// fingerprint, response status, headers, body, expires at.
     /// </summary>
     public Statement<AcceptanceValues> InsertOrSelect { get; }
+
+    /// <summary>
+    /// PostgreSQL only (<see langword="null"/> elsewhere): the group commit's statement, which inserts every acceptance of
+    /// a batch whose key is free and reads the rows of the keys that were taken, in one statement and one commit.
+    /// Returns the batch index (null for an inserted row), id, fingerprint, response status, headers, body, expires at:
+    /// an inserted row by its id, a taken key's row by the index of the acceptance it blocked. A key committed by
+    /// another transaction after the statement began is in neither.
+    /// </summary>
+    public Statement<AcceptanceBatchValues>? InsertOrSelectBatch { get; }
 
     /// <summary>Reads the row of a scope and key.</summary>
     public Statement<AcceptanceValues> SelectExisting { get; }

@@ -44,6 +44,30 @@ internal sealed class PostgreSqlDialect : ISqlDialect
         $"ON CONFLICT ({key.Columns}) DO NOTHING RETURNING {id}) " +
         $"SELECT {id}, {string.Join(", ", otherColumns.Select(Placeholder))} FROM inserted UNION ALL {selectExisting}";
 
+    // The batch as rows from one array per column (one statement text whatever the batch's size, so it is prepared once),
+    // inserted in key order so that two batches that share keys lock them in the same order and cannot deadlock.
+    public string InsertOrSelectBatch(
+        string table, IReadOnlyList<string> keyColumns, string insertColumns, string existingColumns, string id, IReadOnlyList<Type> otherColumns)
+    {
+        const string rows =
+            "SELECT * FROM unnest(@ids::text[], @tenants::text[], @endpoints::text[], @idempotencyKeys::text[], @fingerprints::bytea[], " +
+            "@requestIds::text[], @responseStatuses::int[], @responseHeaders::text[], @responseBodies::bytea[], @messageTypes::text[], " +
+            "@messageBodies::bytea[], @nows::timestamptz[], @expiresAts::timestamptz[], @relayAts::timestamptz[]) WITH ORDINALITY " +
+            "AS b(id, tenant, endpoint, idempotency_key, fingerprint, request_id, response_status, response_headers, response_body, " +
+            "message_type, message_body, now, expires_at, relay_at, ordinal)";
+        const string values =
+            "b.id, b.tenant, b.endpoint, b.idempotency_key, b.fingerprint, 0, b.request_id, b.response_status, b.response_headers, " +
+            "b.response_body, b.message_type, b.message_body, b.now, b.now, b.expires_at, b.relay_at";
+        var taken = $"e.{keyColumns[0]} = b.tenant AND e.{keyColumns[1]} = b.endpoint AND e.{keyColumns[2]} = b.idempotency_key";
+        var existing = string.Join(", ", existingColumns.Split(", ").Select(column => "e." + column));
+        return
+            $"WITH batch AS ({rows}), " +
+            $"inserted AS (INSERT INTO {table} ({insertColumns}) SELECT {values} FROM batch b ORDER BY b.tenant, b.endpoint, b.idempotency_key " +
+            $"ON CONFLICT ({string.Join(", ", keyColumns)}) DO NOTHING RETURNING {id}) " +
+            $"SELECT NULL::bigint, {id}, {string.Join(", ", otherColumns.Select(Placeholder))} FROM inserted " +
+            $"UNION ALL SELECT b.ordinal, {existing} FROM batch b JOIN {table} e ON {taken}";
+    }
+
     public string UpdateBatch(string table, string id, string set, string due, string orderBy, IReadOnlyList<string> returning) =>
         $"UPDATE {table} SET {set} WHERE {id} IN (SELECT {id} FROM {table} WHERE {due} " +
         $"ORDER BY {orderBy} LIMIT @batchSize FOR UPDATE SKIP LOCKED) RETURNING {string.Join(", ", returning)}";

@@ -130,6 +130,8 @@ internal static class RawSql
             byte[] bytes => (DbType.Binary, bytes),
             int number => (DbType.Int32, number),
             DateTimeOffset instant => (DbType.DateTimeOffset, instant),
+            // The group commit's columns: the provider infers the array's type, which the statement casts to.
+            Array column => (DbType.Object, column),
             var other => throw new ArgumentException($"Inbox passes no parameter of type {other.GetType().Name}.", nameof(value)),
         };
 

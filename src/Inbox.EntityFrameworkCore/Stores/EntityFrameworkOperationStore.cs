@@ -1,5 +1,6 @@
 using Inbox.Background;
 using Inbox.EntityFrameworkCore.Sql;
+using Inbox.EntityFrameworkCore.Stores.GroupCommit;
 using Inbox.Operations;
 using Inbox.Publishing;
 using Inbox.Stores;
@@ -9,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace Inbox.EntityFrameworkCore.Stores;
 
 /// <summary>The operation store over the application's <typeparamref name="TDbContext"/>.</summary>
-internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, IOptions<InboxStoreOptions> options)
+internal sealed class EntityFrameworkOperationStore<TDbContext>(
+    TDbContext db, IOptions<InboxStoreOptions> options, AcceptBatcher<TDbContext>? batcher = null)
     : IOperationStore, IOperationRelayStore, IRetentionStore
     where TDbContext : DbContext
 {
@@ -20,6 +22,12 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
     public async ValueTask<AcceptOutcome> AcceptAsync(NewOperation operation, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         var sql = OperationSql.For(db);
+        var parameters = Parameters(operation);
+        if (batcher is not null && batcher.Joins(db, sql)
+            && await batcher.AcceptAsync(operation, parameters, maxWait, cancellationToken).ConfigureAwait(false) is { } batched)
+        {
+            return batched;
+        }
 
         // Microsoft.Data.Sqlite retries a locked database until the command timeout and ignores cancellation
         // meanwhile, so there the wait limit has to be the command timeout.
@@ -32,7 +40,7 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
 
         try
         {
-            return await AcceptCoreAsync(sql, operation, cancellationToken).ConfigureAwait(false);
+            return await AcceptCoreAsync(sql, operation, parameters, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (DatabaseErrors.IsWaitTimeout(exception))
         {
@@ -63,14 +71,16 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(TDbContext db, I
         }
     }
 
-    private async Task<AcceptOutcome> AcceptCoreAsync(OperationSql sql, NewOperation operation, CancellationToken cancellationToken)
+    private AcceptanceValues Parameters(NewOperation operation) => new(
+        operation.Id, operation.Scope.Tenant, operation.Scope.Endpoint, operation.IdempotencyKey,
+        operation.Fingerprint, operation.RequestId, operation.Response.StatusCode,
+        StoredResponseHeaders.Serialize(operation.Response.Headers), Bytes.AsArray(operation.Response.Body),
+        operation.MessageType, Bytes.AsArray(operation.MessageBody), operation.CreatedAt, operation.ExpiresAt,
+        operation.CreatedAt + options.Value.RelayDelay);
+
+    private async Task<AcceptOutcome> AcceptCoreAsync(
+        OperationSql sql, NewOperation operation, AcceptanceValues parameters, CancellationToken cancellationToken)
     {
-        var parameters = new AcceptanceValues(
-            operation.Id, operation.Scope.Tenant, operation.Scope.Endpoint, operation.IdempotencyKey,
-            operation.Fingerprint, operation.RequestId, operation.Response.StatusCode,
-            StoredResponseHeaders.Serialize(operation.Response.Headers), Bytes.AsArray(operation.Response.Body),
-            operation.MessageType, Bytes.AsArray(operation.MessageBody), operation.CreatedAt, operation.ExpiresAt,
-            operation.CreatedAt + options.Value.RelayDelay);
         var created = new AcceptOutcome(AcceptOutcomeKind.Created, operation.Id, operation.Fingerprint, operation.Response);
 
         if (operation.IdempotencyKey is null)

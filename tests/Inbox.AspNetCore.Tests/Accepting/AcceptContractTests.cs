@@ -13,8 +13,11 @@ public abstract class AcceptContractTests
 {
     protected abstract DatabaseKind Kind { get; }
 
+    /// <summary>Whether the store runs with group commit on (<c>InboxStoreOptions.GroupCommit</c>).</summary>
+    protected virtual bool GroupCommit => false;
+
     protected async Task<TestApi> StartAsync(Action<IdempotencyOptions>? configure = null) =>
-        await TestApi.StartAsync(await ContractDatabase.CreateAsync(Kind), configure);
+        await TestApi.StartAsync(await ContractDatabase.CreateAsync(Kind), configure, store => store.GroupCommit = GroupCommit);
 
     [SkippableFact]
     public async Task First_request_is_stored_then_published_and_answered_202_with_the_status_url()
@@ -615,6 +618,14 @@ public abstract class AcceptContractTests
 public sealed class PostgresAcceptContractTests : AcceptContractTests
 {
     protected override DatabaseKind Kind => DatabaseKind.PostgreSql;
+}
+
+/// <summary>The same rows with group commit on: every first submission goes through a batch's statement.</summary>
+public sealed class PostgresGroupCommitAcceptContractTests : AcceptContractTests
+{
+    protected override DatabaseKind Kind => DatabaseKind.PostgreSql;
+
+    protected override bool GroupCommit => true;
 }
 
 public sealed class SqliteAcceptContractTests : AcceptContractTests

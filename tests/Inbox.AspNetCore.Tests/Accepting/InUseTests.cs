@@ -16,12 +16,16 @@ public abstract class InUseTests
 {
     protected abstract DatabaseKind Kind { get; }
 
+    /// <summary>Whether the store runs with group commit on (<c>InboxStoreOptions.GroupCommit</c>).</summary>
+    protected virtual bool GroupCommit => false;
+
     [SkippableFact]
     public async Task Acceptance_blocked_past_the_timeout_is_409_in_use_with_retry_after_and_succeeds_afterwards()
     {
         await using var api = await TestApi.StartAsync(
             await ContractDatabase.CreateAsync(Kind),
             options => options.InUseTimeout = TimeSpan.FromMilliseconds(500),
+            store => store.GroupCommit = GroupCommit,
             time: TimeProvider.System);
 
         // Another writer holds the key (uncommitted), as a first request still being accepted would.
@@ -65,7 +69,7 @@ public abstract class InUseTests
     }
 }
 
-public sealed class PostgresInUseTests : InUseTests
+public class PostgresInUseTests : InUseTests
 {
     protected override DatabaseKind Kind => DatabaseKind.PostgreSql;
 
@@ -77,6 +81,7 @@ public sealed class PostgresInUseTests : InUseTests
         await using var api = await TestApi.StartAsync(
             await ContractDatabase.CreateAsync(Kind),
             options => options.InUseTimeout = TimeSpan.FromSeconds(30),
+            store => store.GroupCommit = GroupCommit,
             time: TimeProvider.System);
         var template = await api.Client.SendAsync(Http.Post("/claims", Http.ValidClaim, key: "template"));
         var accepted = Assert.Single(await api.OperationsAsync());
@@ -107,6 +112,15 @@ public sealed class PostgresInUseTests : InUseTests
         Assert.Equal(2, (await api.OperationsAsync()).Count);
         Assert.Single(api.Publisher.Published);
     }
+}
+
+/// <summary>
+/// The same with group commit on: a batch that waits on a key held by another writer gives up after half the wait
+/// limit and its acceptances run alone, so the one whose key is held is told in use by itself.
+/// </summary>
+public sealed class PostgresGroupCommitInUseTests : PostgresInUseTests
+{
+    protected override bool GroupCommit => true;
 }
 
 /// <summary>

@@ -103,12 +103,16 @@ public sealed class OptionsValidationTests
                     store.RelayMaxDelay = TimeSpan.FromSeconds(10);
                     store.RelayStalledThreshold = 0;
                     store.SweepLoadShare = 1.5;
+                    store.GroupCommitWindow = TimeSpan.Zero;
+                    store.GroupCommitMaxRows = 1001;
                 }));
 
             var failures = error.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures).Order().ToArray();
             Assert.Equal(
             [
                 "IdempotencyOptions.MaxBodySize must be at least 1 byte; it is -1.",
+                "InboxStoreOptions.GroupCommitMaxRows must be between 1 and 1000; it is 1001.",
+                "InboxStoreOptions.GroupCommitWindow must be greater than zero and at most 1 second; it is 00:00:00.",
                 "InboxStoreOptions.RelayBatchSize must be between 1 and 100000; it is 0.",
                 "InboxStoreOptions.RelayMaxDelay must be at least RelayDelay (00:00:30); it is 00:00:10.",
                 "InboxStoreOptions.RelayStalledThreshold must be between 1 and 100000; it is 0.",

@@ -21,6 +21,7 @@ namespace Inbox.AspNetCore.Tests.Support;
 public sealed class TestApi : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private bool _stopped;
 
     private TestApi(WebApplication app, TestDatabase database, RecordingPublisher publisher, TimeProvider time, Uri? address)
     {
@@ -157,6 +158,19 @@ public sealed class TestApi : IAsyncDisposable
         return await db.Set<InboxOperation>().AsNoTracking().ToListAsync();
     }
 
+    /// <summary>Stops the application and disposes its services, as at shutdown; the database stays until disposal.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Address is not null)
@@ -164,8 +178,7 @@ public sealed class TestApi : IAsyncDisposable
             Client.Dispose();
         }
 
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await StopAsync();
         await Database.DisposeAsync();
     }
 }

@@ -1,8 +1,11 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using Inbox.AspNetCore;
+using Inbox.Diagnostics;
 using Inbox.Testing;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -35,6 +38,8 @@ public static class AcceptScenario
         await using var database = await PostgresServer.CreateDatabaseAsync();
         await using var rabbit = await RabbitMqServer.CreateVirtualHostAsync();
         await using var api = await BenchApi.StartAsync(database.ConnectionString, rabbit.AmqpUri);
+        // The same application with group commit on, beside it on its own port, so that both alternate in each round.
+        await using var grouped = await BenchApi.StartAsync(database.ConnectionString, rabbit.AmqpUri, groupCommit: true);
         await BindSinkAsync(api, rabbit.AmqpUri);
         var levels = options.Concurrency.Length > 0 ? options.Concurrency : options.Quick ? [16] : [1, 16, 64];
         Console.Error.WriteLine($"accept: {options.Messages} requests per run, {options.Rounds} round(s), clients {string.Join(",", levels)}");
@@ -45,12 +50,34 @@ public static class AcceptScenario
             ("plain publish", (i, _, _) => api.PostAsync("/plain", null)),
             ("insert + publish", (i, _, _) => api.PostAsync("/insert-publish", null)),
             ("accept (first)", (i, _, run) => api.PostAsync("/accept", $"{run}-{i}")),
+            ("accept (first, group commit)", (i, _, run) => grouped.PostAsync("/accept", $"{run}-{i}")),
             ("accept (replay)", (i, _, _) => api.PostAsync("/accept", $"seed-{i % seeded.Length}")),
             ("status read", (i, _, _) => api.GetAsync($"/operations/{seeded[i % seeded.Length]}")),
         };
 
+        long batches = 0, batchedRows = 0;
+        using var batchSizes = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == InboxDiagnostics.Name && instrument.Name == InboxDiagnostics.AcceptBatchSize)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        batchSizes.SetMeasurementEventCallback<int>((_, size, _, _) =>
+        {
+            Interlocked.Increment(ref batches);
+            Interlocked.Add(ref batchedRows, size);
+        });
+        batchSizes.Start();
+
         var rounds = await RunRoundsAsync(levels, variants, options, rabbit.AmqpUri);
         Table.Print("accept (HTTP over Kestrel on 127.0.0.1, PostgreSQL + RabbitMQ)", "req", rounds, "plain publish");
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Group commit: {batchedRows} acceptances in {batches} batches, {(batches == 0 ? 0 : (double)batchedRows / batches):F1} per batch on average (warm-ups and all client levels)."));
         // The peer without idempotency: what a first submission costs over recording the submission at all.
         Table.Print("accept, against insert + publish (the same rounds)", "req", rounds, "insert + publish");
     }
@@ -167,13 +194,17 @@ public static class AcceptScenario
             };
         }
 
-        public static async Task<BenchApi> StartAsync(string connectionString, Uri rabbit)
+        public static async Task<BenchApi> StartAsync(string connectionString, Uri rabbit, bool groupCommit = false)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
             builder.Services.AddDbContextPool<BenchDbContext>(o => o.UseNpgsql(connectionString));
-            builder.Services.AddIdempotency().UseEntityFrameworkCore<BenchDbContext>(o => o.EnableRelay = o.EnableSweeper = false).UseMassTransit();
+            builder.Services.AddIdempotency().UseEntityFrameworkCore<BenchDbContext>(o =>
+            {
+                o.EnableRelay = o.EnableSweeper = false;
+                o.GroupCommit = groupCommit;
+            }).UseMassTransit();
             builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
             builder.Services.AddMassTransit(x => x.UsingRabbitMq((_, cfg) => cfg.Host(rabbit)));
             builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()));

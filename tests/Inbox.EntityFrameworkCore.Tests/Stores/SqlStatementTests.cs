@@ -62,6 +62,20 @@ public sealed class SqlStatementTests
     }
 
     [Fact]
+    public void PostgreSql_group_commit_is_one_statement_that_inserts_the_batch_in_key_order_and_reads_the_taken_keys()
+    {
+        var batch = For(b => b.UseNpgsql("Host=unused")).InsertOrSelectBatch;
+
+        Assert.NotNull(batch);
+        Assert.Contains("FROM unnest(@ids::text[], @tenants::text[], @endpoints::text[], @idempotencyKeys::text[]", batch.Text);
+        Assert.Contains("FROM batch b ORDER BY b.tenant, b.endpoint, b.idempotency_key ON CONFLICT (tenant_id, endpoint, idempotency_key) DO NOTHING RETURNING id", batch.Text);
+        Assert.Contains("UNION ALL SELECT b.ordinal, e.id, e.fingerprint", batch.Text);
+        Assert.DoesNotContain(";", batch.Text);
+        Assert.Null(For(b => b.UseSqlServer("Server=unused;Database=unused")).InsertOrSelectBatch);
+        Assert.Null(For(b => b.UseSqlite("Data Source=:memory:")).InsertOrSelectBatch);
+    }
+
+    [Fact]
     public void Relay_claim_doubles_the_wait_by_the_attempts_it_finds_up_to_the_cap_in_the_same_statement()
     {
         var sql = For(b => b.UseSqlServer("Server=unused;Database=unused"));
