@@ -23,12 +23,38 @@ internal sealed class EntityFrameworkOperationStore<TDbContext>(
     {
         var sql = OperationSql.For(db);
         var parameters = Parameters(operation);
-        if (batcher is not null && batcher.Joins(db, sql)
-            && await batcher.AcceptAsync(operation, parameters, maxWait, cancellationToken).ConfigureAwait(false) is { } batched)
+        if (batcher is not null && batcher.Joins(db, sql))
         {
-            return batched;
+            var admission = await batcher.AcceptAsync(operation, parameters, maxWait, cancellationToken).ConfigureAwait(false);
+            if (admission.Outcome is { } batched)
+            {
+                return batched;
+            }
+
+            if (admission.Alone is { } alone)
+            {
+                try
+                {
+                    using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, batcher.StopToken);
+                    return await AcceptAloneAsync(sql, operation, parameters, maxWait, stopping.Token).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (batcher.StopToken.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    throw AcceptBatcher<TDbContext>.StoppingError(exception);
+                }
+                finally
+                {
+                    batcher.FinishAlone(alone);
+                }
+            }
         }
 
+        return await AcceptAloneAsync(sql, operation, parameters, maxWait, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<AcceptOutcome> AcceptAloneAsync(
+        OperationSql sql, NewOperation operation, AcceptanceValues parameters, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
         // Microsoft.Data.Sqlite retries a locked database until the command timeout and ignores cancellation
         // meanwhile, so there the wait limit has to be the command timeout.
         var limitsByTimeout = sql.WaitsUntilCommandTimeout;

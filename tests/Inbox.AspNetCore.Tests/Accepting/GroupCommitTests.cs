@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using Inbox.AspNetCore.Tests.Support;
@@ -92,6 +93,46 @@ public sealed class GroupCommitTests
         Assert.Equal(11, api.Publisher.Published.Count);
         Assert.Equal(11, committedAtPublish.Count);
         Assert.All(committedAtPublish, Assert.True);
+    }
+
+    [Fact]
+    public async Task Lone_acceptance_runs_alone_with_the_single_row_statement_and_counts_as_a_batch_of_one()
+    {
+        await using var api = await StartAsync();
+        using var batches = BatchSizes(api);
+        var database = new NpgsqlConnectionStringBuilder(api.Database.ConnectionString).Database;
+        var statements = new List<string>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity =>
+            {
+                if (activity.GetTagItem("db.namespace") as string == database && activity.GetTagItem("db.query.text") is string text)
+                {
+                    lock (statements)
+                    {
+                        statements.Add(text);
+                    }
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var response = await api.Client.SendAsync(Http.Post("/claims", Http.ValidClaim, key: "lone"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal([1], batches.GetMeasurementSnapshot().Select(m => m.Value));
+        string[] accepts;
+        lock (statements)
+        {
+            accepts = [.. statements.Where(s => s.Contains("INSERT INTO", StringComparison.OrdinalIgnoreCase))];
+        }
+
+        // A batch of one would add a scope, array parameters and a hand-off for nothing: it runs the per-request statement.
+        var accept = Assert.Single(accepts);
+        Assert.DoesNotContain("unnest", accept, StringComparison.OrdinalIgnoreCase);
+        Assert.Single(await api.OperationsAsync(), o => o.IdempotencyKey == "lone");
     }
 
     [Fact]

@@ -13,8 +13,11 @@ namespace Inbox.EntityFrameworkCore.Stores.GroupCommit;
 /// <summary>
 /// Group commit of first submissions (<see cref="InboxStoreOptions.GroupCommit"/>), one per context type: acceptances
 /// queue while a batch is on its way to the database, and the queue leaves as one statement, one round trip and one
-/// commit, on a context of its own (a scope per batch), when no batch is on its way, when it holds
+/// commit, on a context of its own (a scope per batch), when the batch on its way returns, when it holds
 /// <see cref="InboxStoreOptions.GroupCommitMaxRows"/> acceptances, or after <see cref="InboxStoreOptions.GroupCommitWindow"/>.
+/// An acceptance that finds nothing on its way and nothing queued runs alone, on the request's own context with the
+/// per-request statement (a batch of one would only add a scope, array parameters and a hand-off), and later arrivals
+/// queue behind it as behind a batch.
 /// Only the first acceptance of a key joins; a later one waits for it and then runs alone, so one statement never
 /// holds two acceptances of one key. Whatever a batch cannot decide (an expired row, a key another transaction
 /// committed meanwhile, a batch held up past its wait limit) each acceptance decides alone; that is safe because the
@@ -85,12 +88,16 @@ internal sealed class AcceptBatcher<TDbContext>(
         return true;
     }
 
+    /// <summary>Cancelled when the batcher stops; an acceptance running alone in its turn stops with it.</summary>
+    public CancellationToken StopToken => _stopping.Token;
+
     /// <summary>
-    /// The outcome of <paramref name="operation"/>, once its batch committed; <see langword="null"/> when it is to be
-    /// accepted alone (by the per-request path, with the same id).
+    /// The outcome of <paramref name="operation"/>, once its batch committed; or <see cref="BatchAdmission.Alone"/> when
+    /// it runs alone now in the batcher's turn; or neither when it is to be accepted alone (by the per-request path,
+    /// with the same id).
     /// </summary>
     /// <exception cref="InboxStoreUnavailableException">The batch's database was unavailable, or the application is stopping.</exception>
-    public async Task<AcceptOutcome?> AcceptAsync(
+    public async Task<BatchAdmission> AcceptAsync(
         NewOperation operation, AcceptanceValues values, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -126,7 +133,13 @@ internal sealed class AcceptBatcher<TDbContext>(
                 // However the earlier acceptance ended, this one now runs alone and the database decides.
             }
 
-            return null;
+            return default;
+        }
+
+        if (batch is [var only] && only == queued)
+        {
+            metrics.BatchSent(1);
+            return new BatchAdmission(null, queued);
         }
 
         if (batch is not null)
@@ -136,7 +149,7 @@ internal sealed class AcceptBatcher<TDbContext>(
 
         try
         {
-            return await queued.Outcome.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return new BatchAdmission(await queued.Outcome.Task.WaitAsync(cancellationToken).ConfigureAwait(false), null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -147,6 +160,27 @@ internal sealed class AcceptBatcher<TDbContext>(
             throw;
         }
     }
+
+    /// <summary>Gives back the turn of an acceptance that ran alone: a later one of its key runs, the queue leaves.</summary>
+    public void FinishAlone(QueuedAcceptance alone)
+    {
+        List<QueuedAcceptance>? next;
+        lock (_gate)
+        {
+            ForgetKey(alone);
+            _batchesInFlight--;
+            next = _closed ? null : TakeBatchIfDue(force: false);
+        }
+
+        alone.Outcome.TrySetResult(null);
+        if (next is not null)
+        {
+            _ = RunAsync(next);
+        }
+    }
+
+    /// <summary>The error of an acceptance that the batcher's stop interrupted.</summary>
+    public static InboxStoreUnavailableException StoppingError(Exception exception) => Stopping(exception);
 
     public async ValueTask DisposeAsync()
     {
