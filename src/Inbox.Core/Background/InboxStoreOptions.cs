@@ -60,12 +60,13 @@ public sealed class InboxStoreOptions
     /// an acceptance that arrives while another batch is on its way to the database waits for it, at most
     /// <see cref="GroupCommitWindow"/>, and then goes with the others queued meanwhile, up to
     /// <see cref="GroupCommitMaxRows"/> in one multi-row insert-or-find. An acceptance that arrives while none is
-    /// on its way goes at once. Each request still gets its own outcome and its 202 after the batch's commit; a
+    /// on its way goes at once, alone. Each request still gets its own outcome and its 202 after the batch's commit; a
     /// failed batch fails only its own requests (503). A second request with a key already queued or in a batch waits
-    /// for that one and then takes the per-request path. Default: <see langword="false"/>. PostgreSQL only: the
-    /// EF Core store ignores it on other providers (logged once).
+    /// for that one and then takes the per-request path. Default: <see langword="true"/> (it ran 1.07x–1.08x an
+    /// insert-and-publish endpoint at 16 clients and 1.37x–1.49x at 64, where each request committing alone ran
+    /// 0.77x–0.83x). PostgreSQL only: the EF Core store ignores it on other providers (logged once).
     /// </summary>
-    public bool GroupCommit { get; set; }
+    public bool GroupCommit { get; set; } = true;
 
     /// <summary>
     /// With <see cref="GroupCommit"/>, the longest an acceptance waits for the batches already on their way before its
