@@ -39,11 +39,12 @@ internal sealed class OperationSql
         const string insertValues =
             "@id, @tenant, @endpoint, @idempotencyKey, @fingerprint, 0, @requestId, @responseStatus, @responseHeaders, @responseBody, " +
             "@messageType, @messageBody, @now, @now, @expiresAt, @relayAt";
-        var acceptColumns = string.Join(", ", new[]
+        var acceptColumnNames = new[]
         {
             nameof(InboxOperation.Id), nameof(InboxOperation.Fingerprint), nameof(InboxOperation.ResponseStatus),
             nameof(InboxOperation.ResponseHeaders), nameof(InboxOperation.ResponseBody), nameof(InboxOperation.ExpiresAt),
-        }.Select(p => t[p]));
+        }.Select(p => t[p]).ToArray();
+        var acceptColumns = string.Join(", ", acceptColumnNames);
         var selectExisting = $"SELECT {acceptColumns} FROM {table} WHERE {key}";
 
         // The columns the string parameters go to, for a dialect that binds them with the columns' types.
@@ -67,7 +68,7 @@ internal sealed class OperationSql
                     table,
                     [t[nameof(InboxOperation.TenantId)], t[nameof(InboxOperation.Endpoint)], t[nameof(InboxOperation.IdempotencyKey)]],
                     insertColumns,
-                    acceptColumns,
+                    acceptColumnNames,
                     t[nameof(InboxOperation.Id)],
                     [typeof(byte[]), typeof(int), typeof(string), typeof(byte[]), typeof(DateTimeOffset)]),
                 AcceptanceBatchValues.Parameters);

@@ -47,7 +47,7 @@ internal sealed class PostgreSqlDialect : ISqlDialect
     // The batch as rows from one array per column (one statement text whatever the batch's size, so it is prepared once),
     // inserted in key order so that two batches that share keys lock them in the same order and cannot deadlock.
     public string InsertOrSelectBatch(
-        string table, IReadOnlyList<string> keyColumns, string insertColumns, string existingColumns, string id, IReadOnlyList<Type> otherColumns)
+        string table, IReadOnlyList<string> keyColumns, string insertColumns, IReadOnlyList<string> existingColumns, string id, IReadOnlyList<Type> otherColumns)
     {
         const string rows =
             "SELECT * FROM unnest(@ids::text[], @tenants::text[], @endpoints::text[], @idempotencyKeys::text[], @fingerprints::bytea[], " +
@@ -59,7 +59,7 @@ internal sealed class PostgreSqlDialect : ISqlDialect
             "b.id, b.tenant, b.endpoint, b.idempotency_key, b.fingerprint, 0, b.request_id, b.response_status, b.response_headers, " +
             "b.response_body, b.message_type, b.message_body, b.now, b.now, b.expires_at, b.relay_at";
         var taken = $"e.{keyColumns[0]} = b.tenant AND e.{keyColumns[1]} = b.endpoint AND e.{keyColumns[2]} = b.idempotency_key";
-        var existing = string.Join(", ", existingColumns.Split(", ").Select(column => "e." + column));
+        var existing = string.Join(", ", existingColumns.Select(column => "e." + column));
         return
             $"WITH batch AS ({rows}), " +
             $"inserted AS (INSERT INTO {table} ({insertColumns}) SELECT {values} FROM batch b ORDER BY b.tenant, b.endpoint, b.idempotency_key " +
