@@ -66,7 +66,8 @@ dotnet test Inbox.sln -c Release --no-build -nologo \
 chaos_status=0
 if [ "${INBOX_SKIP_CHAOS:-}" != "1" ]; then
   log "Chaos run (CI-sized)"
-  dotnet run -c Release --no-build --project tests/Inbox.Chaos -- --ci || chaos_status=$?
+  dotnet run -c Release --no-build --project tests/Inbox.Chaos -- --ci \
+    > >(tee "$results/chaos.txt") 2> >(tee "$results/chaos-log.txt" >&2) || chaos_status=$?
 fi
 
 # The CI-sized chaos run on the clustered engines (tests/Inbox.Chaos --cluster --ci): the same load and kills on
@@ -79,8 +80,9 @@ cluster_chaos_ran=0
 if [ "${INBOX_SKIP_CHAOS:-}" != "1" ] && [ "$(id -u)" -eq 0 ]; then
   log "Chaos run on the clustered engines (CI-sized)"
   cluster_chaos_ran=1
-  if bash "$root/eng/cluster.sh" start; then
-    dotnet run -c Release --no-build --project tests/Inbox.Chaos -- --cluster --ci || cluster_chaos_status=$?
+  if bash "$root/eng/cluster.sh" start 2> >(tee "$results/cluster-start.txt" >&2); then
+    dotnet run -c Release --no-build --project tests/Inbox.Chaos -- --cluster --ci \
+      > >(tee "$results/cluster-chaos.txt") 2> >(tee "$results/cluster-chaos-log.txt" >&2) || cluster_chaos_status=$?
   else
     cluster_chaos_status=1
   fi
@@ -117,8 +119,21 @@ for trx in "$results"/*.trx; do
     | sed -n 's/.*testName="\([^"]*\)".*/[test] FAILED: \1/p' >&2 || true
 done
 if [ "$status" -ne 0 ]; then log "dotnet test exited $status"; fi
-if [ "$chaos_status" -ne 0 ]; then log "FAILED: the chaos run (exit $chaos_status)"; fi
-if [ "$cluster_chaos_status" -ne 0 ]; then log "FAILED: the chaos run on the clustered engines (exit $cluster_chaos_status)"; fi
+# A failed chaos run's figures (its stdout) are repeated here, so the tail says what broke.
+if [ "$chaos_status" -ne 0 ]; then
+  log "FAILED: the chaos run (exit $chaos_status); the end of its log, then its figures:"
+  tail -n 25 "$results/chaos-log.txt" | sed 's/^/[chaos log] /' >&2 || true
+  sed 's/^/[chaos] /' "$results/chaos.txt" >&2 || true
+fi
+if [ "$cluster_chaos_status" -ne 0 ]; then
+  log "FAILED: the chaos run on the clustered engines (exit $cluster_chaos_status); the end of its log, then its figures:"
+  if [ -e "$results/cluster-chaos.txt" ]; then
+    tail -n 25 "$results/cluster-chaos-log.txt" | sed 's/^/[cluster chaos log] /' >&2 || true
+    sed 's/^/[cluster chaos] /' "$results/cluster-chaos.txt" >&2
+  else
+    tail -n 40 "$results/cluster-start.txt" | sed 's/^/[cluster start] /' >&2 || true
+  fi
+fi
 
 echo "$passed passed, $failed failed, $skipped skipped"
 
