@@ -33,11 +33,15 @@ public sealed class SynchronousSampleTests
             var first = await AppProcess.StartAsync("Inbox.Samples.Api", port, environment, work);
             using (var client = Client(first.BaseAddress))
             {
-                _ = client.SendAsync(Validate("elig-crash"));
+                var pending = client.SendAsync(Validate("elig-crash"));
                 await Eventually.TrueAsync("the payer called once", async () => await PayerCallsAsync(simulator) == (1, 1));
+
+                // Killed while the client still waits: disposing the client first would abort the request, and the API
+                // would release the lease before it died (a request's abort gives its key back).
+                first.Kill();
+                await Assert.ThrowsAnyAsync<HttpRequestException>(() => pending);
             }
 
-            first.Kill();
             await simulator.PutAsync("/faults", Json("""{"fail_rate": 0, "stall_rate": 0, "stall_ms": 0}"""));
             await using var restarted = await AppProcess.StartAsync("Inbox.Samples.Api", port, environment, work);
             using var api = Client(restarted.BaseAddress);
