@@ -58,9 +58,13 @@ internal sealed class ChaosStack : IAsyncDisposable
         return stack;
     }
 
+    // API 0, the one the monkey kills, answers before its publishes (PublishTiming.AfterResponse): a kill loses what it had
+    // queued, and the relay must deliver it. API 1 publishes before it answers, the default.
     public async Task StartApiAsync(int index) =>
         _apis[index] = await AppProcess.StartAsync(
-            "Inbox.Samples.Api", _apiPorts[index], _configuration, _workingDirectory, timeout: TimeSpan.FromSeconds(90), onOutput: Errors.For("api"));
+            "Inbox.Samples.Api", _apiPorts[index],
+            new Dictionary<string, string>(_configuration) { ["Api__PublishTiming"] = index == 0 ? "AfterResponse" : "BeforeResponse" },
+            _workingDirectory, timeout: TimeSpan.FromSeconds(90), onOutput: Errors.For("api"));
 
     public async Task StartWorkerAsync(int index) =>
         _workers[index] = await AppProcess.StartAsync(

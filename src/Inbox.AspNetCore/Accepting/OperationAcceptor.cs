@@ -25,6 +25,7 @@ internal sealed class OperationAcceptor(
     LinkGenerator links,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
+    AcceptancePublisher publisher,
     HttpMetrics metrics,
     ILogger<OperationAcceptor> logger)
 {
@@ -101,7 +102,21 @@ internal sealed class OperationAcceptor(
         {
             metrics.Accepted(feature.Endpoint);
             Log.Accepted(logger, operationId, feature.Endpoint);
-            await PublishAsync(context, operation, message, messageType, settings).ConfigureAwait(false);
+            var publication = new OperationPublication
+            {
+                OperationId = operation.Id,
+                Scope = operation.Scope,
+                IdempotencyKey = operation.IdempotencyKey,
+                ExpiresAt = operation.ExpiresAt,
+                Message = message,
+                MessageType = messageType,
+            };
+            if (settings.PublishTiming != PublishTiming.AfterResponse || !publisher.TryDispatch(publication))
+            {
+                await publisher.PublishAsync(
+                    context.RequestServices.GetRequiredService<IOperationPublisher>(), publication, lifetime.ApplicationStopping).ConfigureAwait(false);
+            }
+
             await StoredResponseWriter.WriteAsync(context, outcome.Response, replayed: false, ReplayedHeaderNames).ConfigureAwait(false);
             return;
         }
@@ -146,32 +161,5 @@ internal sealed class OperationAcceptor(
                 new("Content-Type", writer.ContentType),
             ],
             body);
-    }
-
-    private async Task PublishAsync(HttpContext context, NewOperation operation, object message, Type messageType, IdempotencyOptions settings)
-    {
-        // The request's own abort must not cancel the publish of a stored operation; shutdown and the timeout may.
-        using var timeout = new CancellationTokenSource(settings.PublishTimeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, lifetime.ApplicationStopping);
-        try
-        {
-            var publisher = context.RequestServices.GetRequiredService<IOperationPublisher>();
-            await publisher.PublishAsync(
-                new OperationPublication
-                {
-                    OperationId = operation.Id,
-                    Scope = operation.Scope,
-                    IdempotencyKey = operation.IdempotencyKey,
-                    ExpiresAt = operation.ExpiresAt,
-                    Message = message,
-                    MessageType = messageType,
-                },
-                linked.Token).ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            metrics.PublishFailed(operation.Scope.Endpoint);
-            Log.PublishFailed(logger, operation.Id, exception);
-        }
     }
 }

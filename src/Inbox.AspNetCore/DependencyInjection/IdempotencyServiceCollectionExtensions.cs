@@ -39,6 +39,12 @@ public static class IdempotencyServiceCollectionExtensions
         services.TryAddSingleton<ITenantResolver, ClaimTenantResolver>();
         services.TryAddSingleton<HttpMetrics>();
         services.TryAddSingleton<ConsoleMetrics>();
+        if (!services.Any(service => service.ServiceType == typeof(AcceptancePublisher)))
+        {
+            services.AddSingleton<AcceptancePublisher>();
+            services.AddHostedService(sp => sp.GetRequiredService<AcceptancePublisher>());
+        }
+
         services.TryAddSingleton<OperationAcceptor>();
         services.TryAddSingleton<SynchronousRequests>();
         services.TryAddSingleton<OperationStatusEndpoint>();

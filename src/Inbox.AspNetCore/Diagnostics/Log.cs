@@ -61,4 +61,7 @@ internal static partial class Log
 
     [LoggerMessage(18, LogLevel.Warning, "The claim on operation {OperationId} could not be released after its handler failed; it is free again when its lease expires.", EventName = "ReleaseFailed")]
     public static partial void ReleaseFailed(ILogger logger, string? operationId, Exception exception);
+
+    [LoggerMessage(19, LogLevel.Warning, "Stopped with {Count} accepted operation(s) not yet published; the relay will publish them.", EventName = "PublishesLeftToRelay")]
+    public static partial void PublishesLeftToRelay(ILogger logger, int count);
 }

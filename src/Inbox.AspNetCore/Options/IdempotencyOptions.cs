@@ -40,6 +40,13 @@ public sealed class IdempotencyOptions
     /// </summary>
     public TimeSpan PublishTimeout { get; set; } = IdempotencyDefaults.PublishTimeout;
 
+    /// <summary>
+    /// Whether a first acceptance's 202 waits for its publish (<see cref="PublishTiming.BeforeResponse"/>, the default) or
+    /// only for its commit (<see cref="PublishTiming.AfterResponse"/>: an in-process dispatcher publishes it, and the
+    /// relay stays the safety net). Either way the 202 follows the commit.
+    /// </summary>
+    public PublishTiming PublishTiming { get; set; } = PublishTiming.BeforeResponse;
+
     /// <summary>The <c>Retry-After</c> of acceptances, unfinished operations and <c>idempotency_key_in_use</c>. Default: 1 second.</summary>
     public TimeSpan RetryAfter { get; set; } = IdempotencyDefaults.RetryAfter;
 

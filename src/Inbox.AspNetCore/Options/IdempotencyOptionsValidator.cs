@@ -39,6 +39,11 @@ internal sealed class IdempotencyOptionsValidator : IValidateOptions<Idempotency
         Positive(errors, "PublishTimeout", options.PublishTimeout);
         Positive(errors, "RetryAfter", options.RetryAfter);
 
+        if (!Enum.IsDefined(options.PublishTiming))
+        {
+            errors.Add($"IdempotencyOptions.PublishTiming must be BeforeResponse or AfterResponse; it is {(int)options.PublishTiming}.");
+        }
+
         if (options.MismatchStatusCode is < 400 or > 499)
         {
             errors.Add($"IdempotencyOptions.MismatchStatusCode must be a 4xx status; it is {options.MismatchStatusCode}.");

@@ -19,6 +19,7 @@ public sealed class OptionsValidationTests
             InUseTimeout = TimeSpan.Zero,
             PublishTimeout = TimeSpan.FromSeconds(-1),
             RetryAfter = TimeSpan.Zero,
+            PublishTiming = (PublishTiming)5,
             MismatchStatusCode = 200,
         };
         options.AddPolicy("broken", policy => policy.Retention = TimeSpan.Zero);
@@ -34,6 +35,7 @@ public sealed class OptionsValidationTests
             "IdempotencyOptions.InUseTimeout must be greater than zero; it is 00:00:00.",
             "IdempotencyOptions.PublishTimeout must be greater than zero; it is -00:00:01.",
             "IdempotencyOptions.RetryAfter must be greater than zero; it is 00:00:00.",
+            "IdempotencyOptions.PublishTiming must be BeforeResponse or AfterResponse; it is 5.",
             "IdempotencyOptions.MismatchStatusCode must be a 4xx status; it is 200.",
             "IdempotencyOptions.Policies[\"broken\"].Retention must be greater than zero; it is 00:00:00.",
         ], result.Failures);

@@ -32,6 +32,7 @@ public static class AcceptScenario
 {
     internal const string Body = """{"patientId": "pat_123", "amountCents": 12500}""";
     private const string Sink = "bench-accept-sink";
+    private const string PublishAfterResponse = "accept (first, group commit, publish after 202)";
 
     public static async Task RunAsync(BenchOptions options)
     {
@@ -40,6 +41,8 @@ public static class AcceptScenario
         await using var api = await BenchApi.StartAsync(database.ConnectionString, rabbit.AmqpUri);
         // The same application with group commit on, beside it on its own port, so that both alternate in each round.
         await using var grouped = await BenchApi.StartAsync(database.ConnectionString, rabbit.AmqpUri, groupCommit: true);
+        // And with the 202 after the commit alone, the publish left to the in-process dispatcher (PublishTiming.AfterResponse).
+        await using var dispatched = await BenchApi.StartAsync(database.ConnectionString, rabbit.AmqpUri, groupCommit: true, publishAfterResponse: true);
         await BindSinkAsync(api, rabbit.AmqpUri);
         var levels = options.Concurrency.Length > 0 ? options.Concurrency : options.Quick ? [16] : [1, 16, 64];
         Console.Error.WriteLine($"accept: {options.Messages} requests per run, {options.Rounds} round(s), clients {string.Join(",", levels)}");
@@ -51,6 +54,7 @@ public static class AcceptScenario
             ("insert + publish", (i, _, _) => api.PostAsync("/insert-publish", null)),
             ("accept (first)", (i, _, run) => api.PostAsync("/accept", $"{run}-{i}")),
             ("accept (first, group commit)", (i, _, run) => grouped.PostAsync("/accept", $"{run}-{i}")),
+            (PublishAfterResponse, (i, _, run) => dispatched.PostAsync("/accept", $"{run}-{i}")),
             ("accept (replay)", (i, _, _) => api.PostAsync("/accept", $"seed-{i % seeded.Length}")),
             ("status read", (i, _, _) => api.GetAsync($"/operations/{seeded[i % seeded.Length]}")),
         };
@@ -73,7 +77,10 @@ public static class AcceptScenario
         });
         batchSizes.Start();
 
-        var rounds = await RunRoundsAsync(levels, variants, options, rabbit.AmqpUri);
+        // A 202 that did not wait for its publish would let the run end before its messages reach the broker: that
+        // variant's clock (and CPU) runs until the sink queue holds every message its run published.
+        var rounds = await RunRoundsAsync(levels, variants, options, rabbit.AmqpUri,
+            settle: (name, count) => name == PublishAfterResponse ? AwaitSinkAsync(rabbit.AmqpUri, count) : Task.CompletedTask);
         Table.Print("accept (HTTP over Kestrel on 127.0.0.1, PostgreSQL + RabbitMQ)", "req", rounds, "plain publish");
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -87,15 +94,18 @@ public static class AcceptScenario
     /// the order alternating round by round so that no variant always runs first.
     /// </summary>
     internal static async Task<List<IReadOnlyList<Result>>> RunRoundsAsync(
-        int[] levels, (string Name, Func<int, int, string, Task<HttpStatusCode>> Send)[] variants, BenchOptions options, Uri? rabbit)
+        int[] levels, (string Name, Func<int, int, string, Task<HttpStatusCode>> Send)[] variants, BenchOptions options, Uri? rabbit,
+        Func<string, int, Task>? settle = null)
     {
+        Func<Task>? Settle(string name, int count) => settle is null ? null : () => settle(name, count);
         var rounds = new List<IReadOnlyList<Result>>();
         var run = 0;
         foreach (var clients in levels)
         {
             foreach (var variant in variants)
             {
-                await LoadAsync(variant.Name, variant.Send, Math.Max(clients, 8), options.Warmup, $"warm{run++}", rabbit);
+                await LoadAsync(variant.Name, variant.Send, Math.Max(clients, 8), options.Warmup, $"warm{run++}", rabbit, until: null,
+                    Settle(variant.Name, options.Warmup));
             }
 
             for (var round = 0; round < options.Rounds; round++)
@@ -103,7 +113,8 @@ public static class AcceptScenario
                 var results = new List<Result>();
                 foreach (var variant in round % 2 == 0 ? variants : variants.Reverse())
                 {
-                    var result = await LoadAsync(variant.Name, variant.Send, clients, options.Messages, $"run{run++}", rabbit);
+                    var result = await LoadAsync(variant.Name, variant.Send, clients, options.Messages, $"run{run++}", rabbit, until: null,
+                        Settle(variant.Name, options.Messages));
                     Console.Error.WriteLine($"  {variant.Name} c={clients}: {result.PerSecond:F0} req/s");
                     results.Add(result);
                 }
@@ -125,9 +136,13 @@ public static class AcceptScenario
     internal static Task<Result> LoadAsync(string name, Func<int, int, string, Task<HttpStatusCode>> send, int clients, int count, string run, Uri? rabbit) =>
         LoadAsync(name, send, clients, count, run, rabbit, until: null);
 
-    /// <summary>Sends <paramref name="count"/> requests from <paramref name="clients"/> clients, or as many as fit until <paramref name="until"/> completes.</summary>
+    /// <summary>
+    /// Sends <paramref name="count"/> requests from <paramref name="clients"/> clients, or as many as fit until
+    /// <paramref name="until"/> completes; the clock stops once <paramref name="settle"/> (if any) has completed too.
+    /// </summary>
     internal static async Task<Result> LoadAsync(
-        string name, Func<int, int, string, Task<HttpStatusCode>> send, int clients, int count, string run, Uri? rabbit, Task? until)
+        string name, Func<int, int, string, Task<HttpStatusCode>> send, int clients, int count, string run, Uri? rabbit, Task? until,
+        Func<Task>? settle = null)
     {
         var recorder = new Recorder(count);
         var next = -1;
@@ -148,6 +163,11 @@ public static class AcceptScenario
                 }
             }
         }));
+        if (settle is not null)
+        {
+            await settle();
+        }
+
         var result = recorder.Finish(name, clients, clock.Elapsed, cpu);
         if (failures > 0)
         {
@@ -172,6 +192,22 @@ public static class AcceptScenario
         await channel.QueueBindAsync(Sink, "Inbox.Benchmarks.Accept:BenchSubmitted", "");
     }
 
+    private static async Task AwaitSinkAsync(Uri rabbit, int count)
+    {
+        await using var connection = await new ConnectionFactory { Uri = rabbit }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var deadline = Stopwatch.StartNew();
+        while (await channel.MessageCountAsync(Sink) < (uint)count)
+        {
+            if (deadline.Elapsed > TimeSpan.FromMinutes(1))
+            {
+                throw new InvalidOperationException($"{PublishAfterResponse}: the sink holds {await channel.MessageCountAsync(Sink)} of {count} messages after a minute.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(2));
+        }
+    }
+
     private static async Task PurgeSinkAsync(Uri rabbit)
     {
         await using var connection = await new ConnectionFactory { Uri = rabbit }.CreateConnectionAsync();
@@ -194,13 +230,14 @@ public static class AcceptScenario
             };
         }
 
-        public static async Task<BenchApi> StartAsync(string connectionString, Uri rabbit, bool groupCommit = false)
+        public static async Task<BenchApi> StartAsync(string connectionString, Uri rabbit, bool groupCommit = false, bool publishAfterResponse = false)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
             builder.Services.AddDbContextPool<BenchDbContext>(o => o.UseNpgsql(connectionString));
-            builder.Services.AddIdempotency().UseEntityFrameworkCore<BenchDbContext>(o =>
+            builder.Services.AddIdempotency(o => o.PublishTiming = publishAfterResponse ? PublishTiming.AfterResponse : PublishTiming.BeforeResponse)
+                .UseEntityFrameworkCore<BenchDbContext>(o =>
             {
                 o.EnableRelay = o.EnableSweeper = false;
                 o.GroupCommit = groupCommit;
