@@ -25,7 +25,7 @@ builder.Services
     {
         options.MaxBodySize = configuration.GetValue("Api:MaxBodyBytes", 64 * 1024);
         options.DefaultPolicy.LeaseDuration = TimeSpan.FromSeconds(configuration.GetValue("Api:LeaseSeconds", 30));
-        options.PublishTiming = configuration.GetValue("Api:PublishTiming", PublishTiming.BeforeResponse);
+        options.PublishTiming = configuration.GetValue("Api:PublishTiming", options.PublishTiming);
     })
     .UseSampleStore(configuration)
     .UseMassTransit();

@@ -200,6 +200,8 @@ public sealed class BadInputTests
         {
             await using var downstream = await AppProcess.StartAsync("Inbox.Samples.Downstream", AppProcess.FreePort(), new Dictionary<string, string>(), work);
             var configuration = SampleStack.Configuration(database.ConnectionString, rabbit.AmqpUri, downstream.BaseAddress);
+            // The 202 waits for the publish, so the broker's count can be read as soon as the answers are in.
+            configuration["Api__PublishTiming"] = "BeforeResponse";
 
             // A worker declares the queues, then leaves: any message a rejected request published would wait there.
             await using (var worker = await AppProcess.StartAsync("Inbox.Samples.Worker", AppProcess.FreePort(), configuration, work))

@@ -41,11 +41,11 @@ public sealed class IdempotencyOptions
     public TimeSpan PublishTimeout { get; set; } = IdempotencyDefaults.PublishTimeout;
 
     /// <summary>
-    /// Whether a first acceptance's 202 waits for its publish (<see cref="PublishTiming.BeforeResponse"/>, the default) or
-    /// only for its commit (<see cref="PublishTiming.AfterResponse"/>: an in-process dispatcher publishes it, and the
-    /// relay stays the safety net). Either way the 202 follows the commit.
+    /// Whether a first acceptance's 202 waits only for its commit (<see cref="PublishTiming.AfterResponse"/>, the default:
+    /// an in-process dispatcher publishes it right after, and the relay stays the safety net) or for its publish too
+    /// (<see cref="PublishTiming.BeforeResponse"/>). Either way the 202 follows the commit.
     /// </summary>
-    public PublishTiming PublishTiming { get; set; } = PublishTiming.BeforeResponse;
+    public PublishTiming PublishTiming { get; set; } = PublishTiming.AfterResponse;
 
     /// <summary>The <c>Retry-After</c> of acceptances, unfinished operations and <c>idempotency_key_in_use</c>. Default: 1 second.</summary>
     public TimeSpan RetryAfter { get; set; } = IdempotencyDefaults.RetryAfter;

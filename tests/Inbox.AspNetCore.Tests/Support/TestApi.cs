@@ -88,6 +88,9 @@ public sealed class TestApi : IAsyncDisposable
         builder.Services
             .AddIdempotency(options =>
             {
+                // The contract tests read what was published as soon as the 202 arrives; AcceptancePublisherTests cover the
+                // default, AfterResponse.
+                options.PublishTiming = PublishTiming.BeforeResponse;
                 options.AddPolicy("uuid", policy => policy.RequireUuid = true);
                 options.AddPolicy("required", policy => policy.RequireKey = true);
                 options.AddPolicy("short", policy => policy.Retention = TimeSpan.FromHours(1));
