@@ -58,8 +58,8 @@ internal sealed class ChaosStack : IAsyncDisposable
         return stack;
     }
 
-    // API 0, the one the monkey kills, answers before its publishes (PublishTiming.AfterResponse): a kill loses what it had
-    // queued, and the relay must deliver it. API 1 publishes before it answers, the default.
+    // API 0, the one the monkey kills, answers before its publishes (PublishTiming.AfterResponse, the default): a kill loses
+    // what it had queued, and the relay must deliver it. API 1 publishes before it answers (BeforeResponse).
     public async Task StartApiAsync(int index) =>
         _apis[index] = await AppProcess.StartAsync(
             "Inbox.Samples.Api", _apiPorts[index],
