@@ -9,7 +9,6 @@ using Inbox.Stores;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +23,6 @@ internal sealed class OperationAcceptor(
     IInboxResponseWriter writer,
     LinkGenerator links,
     TimeProvider time,
-    IHostApplicationLifetime lifetime,
     AcceptancePublisher publisher,
     HttpMetrics metrics,
     ILogger<OperationAcceptor> logger)
@@ -113,8 +111,7 @@ internal sealed class OperationAcceptor(
             };
             if (settings.PublishTiming != PublishTiming.AfterResponse || !publisher.TryDispatch(publication))
             {
-                await publisher.PublishAsync(
-                    context.RequestServices.GetRequiredService<IOperationPublisher>(), publication, lifetime.ApplicationStopping).ConfigureAwait(false);
+                await publisher.PublishAsync(context.RequestServices, publication).ConfigureAwait(false);
             }
 
             await StoredResponseWriter.WriteAsync(context, outcome.Response, replayed: false, ReplayedHeaderNames).ConfigureAwait(false);

@@ -1,8 +1,11 @@
 using System.Net;
+using Inbox.AspNetCore.Accepting;
 using Inbox.AspNetCore.Tests.Support;
 using Inbox.Operations;
+using Inbox.Publishing;
 using Inbox.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Inbox.AspNetCore.Tests.Accepting;
@@ -79,7 +82,10 @@ public abstract class AcceptancePublisherTests
     {
         await using var api = await StartAsync(options => options.PublishTiming = PublishTiming.AfterResponse);
         var (publishing, gate) = Hold(api.Publisher);
-        for (var i = 0; i < 5; i++)
+
+        // More than the publishes in flight, so that some are still queued when the stop begins.
+        const int Count = AcceptancePublisher.ConcurrentPublishes + 8;
+        for (var i = 0; i < Count; i++)
         {
             Assert.Equal(HttpStatusCode.Accepted, (await api.Client.SendAsync(Http.Post("/claims", Http.ValidClaim, key: $"key-{i}")).WaitAsync(Patience)).StatusCode);
         }
@@ -89,8 +95,8 @@ public abstract class AcceptancePublisherTests
         gate.SetResult();
         await stopping.WaitAsync(Patience);
 
-        Assert.Equal(5, api.Publisher.Published.Count);
-        Assert.Equal(5, api.Publisher.Attempts);
+        Assert.Equal(Count, api.Publisher.Published.Count);
+        Assert.Equal(Count, api.Publisher.Attempts);
     }
 
     [SkippableFact]
@@ -114,6 +120,20 @@ public abstract class AcceptancePublisherTests
         {
             gate.TrySetResult();
         }
+    }
+
+    [SkippableFact]
+    public async Task After_response_without_a_publisher_the_202_stands_and_the_stop_is_clean()
+    {
+        await using var api = await StartAsync(
+            options => options.PublishTiming = PublishTiming.AfterResponse,
+            services => services.RemoveAll<IOperationPublisher>());
+
+        var response = await api.Client.SendAsync(Http.Post("/claims", Http.ValidClaim, key: "key-1")).WaitAsync(Patience);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(OperationStatus.Accepted, Assert.Single(await api.OperationsAsync()).Status);
+        await api.StopAsync().WaitAsync(Patience);
     }
 
     private async Task<TestApi> StartAsync(Action<IdempotencyOptions>? configure, Action<IServiceCollection>? services = null) =>

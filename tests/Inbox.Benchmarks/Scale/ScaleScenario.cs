@@ -81,7 +81,15 @@ public static class ScaleScenario
     {
         await stack.ClearEffectsAsync();
         await stack.SubmitAsync("backlog", kind, run, messages, 32, stack.Apis.Count);
+        // The API answers before it publishes (PublishTiming.AfterResponse, its default): wait for the last messages.
         var backlog = await stack.QueueDepthAsync(kind.Queue);
+        var waiting = Stopwatch.StartNew();
+        while (backlog < messages && waiting.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+            backlog = await stack.QueueDepthAsync(kind.Queue);
+        }
+
         if (backlog < messages)
         {
             throw new InvalidOperationException($"{run}: {backlog} of {messages} messages are in '{kind.Queue}' before the workers start.");
