@@ -43,6 +43,8 @@ public static class AcceptScenario
         await using var grouped = await BenchApi.StartAsync(database.ConnectionString, rabbit.AmqpUri, groupCommit: true);
         // And with the 202 after the commit alone, the publish left to the in-process dispatcher (PublishTiming.AfterResponse).
         await using var dispatched = await BenchApi.StartAsync(database.ConnectionString, rabbit.AmqpUri, groupCommit: true, publishAfterResponse: true);
+        // Replays with the connection string the README recommends: Npgsql skips its reset statements per pooled checkout.
+        await using var noReset = await BenchApi.StartAsync(database.ConnectionString + ";No Reset On Close=true", rabbit.AmqpUri);
         await BindSinkAsync(api, rabbit.AmqpUri);
         var levels = options.Concurrency.Length > 0 ? options.Concurrency : options.Quick ? [16] : [1, 16, 64];
         Console.Error.WriteLine($"accept: {options.Messages} requests per run, {options.Rounds} round(s), clients {string.Join(",", levels)}");
@@ -56,6 +58,7 @@ public static class AcceptScenario
             ("accept (first, group commit)", (i, _, run) => grouped.PostAsync("/accept", $"{run}-{i}")),
             (PublishAfterResponse, (i, _, run) => dispatched.PostAsync("/accept", $"{run}-{i}")),
             ("accept (replay)", (i, _, _) => api.PostAsync("/accept", $"seed-{i % seeded.Length}")),
+            ("accept (replay), No Reset On Close", (i, _, _) => noReset.PostAsync("/accept", $"seed-{i % seeded.Length}")),
             ("status read", (i, _, _) => api.GetAsync($"/operations/{seeded[i % seeded.Length]}")),
         };
 
