@@ -28,14 +28,10 @@ public sealed class MinimalStoreTests
         builder.Services.AddScoped<IInboxEntryStore>(sp => sp.GetRequiredService<MemoryInboxStore>());
         builder.Services.AddScoped<IOperationRelayStore>(sp => sp.GetRequiredService<MemoryInboxStore>());
         builder.Services.AddScoped<IRetentionStore>(sp => sp.GetRequiredService<MemoryInboxStore>());
-        builder.Services.AddInbox()
-            .UseMassTransit()
-            .AddRelayAndSweeper(options =>
-            {
-                options.RelayDelay = RelayDelay;
-                options.RelayPollInterval = TimeSpan.FromMilliseconds(50);
-                options.SweepInterval = TimeSpan.FromMilliseconds(50);
-            });
+        // The bus first, waited for: the relay's first pass (at once) must find the consumer's endpoint bound. On the
+        // in-memory transport a publish before that is dropped, and the relay publishes again only after RelayDelay
+        // (CI saw RelayAttempts 2 once).
+        builder.Services.Configure<MassTransitHostOptions>(host => host.WaitUntilStarted = true);
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
@@ -47,6 +43,14 @@ public sealed class MinimalStoreTests
                 cfg.ConfigureEndpoints(context);
             });
         });
+        builder.Services.AddInbox()
+            .UseMassTransit()
+            .AddRelayAndSweeper(options =>
+            {
+                options.RelayDelay = RelayDelay;
+                options.RelayPollInterval = TimeSpan.FromMilliseconds(50);
+                options.SweepInterval = TimeSpan.FromMilliseconds(50);
+            });
         return builder.Build();
     }
 
