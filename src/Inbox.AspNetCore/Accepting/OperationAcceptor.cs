@@ -109,7 +109,7 @@ internal sealed class OperationAcceptor(
                 Message = message,
                 MessageType = messageType,
             };
-            if (settings.PublishTiming != PublishTiming.AfterResponse || !publisher.TryDispatch(publication))
+            if (!publisher.TryDispatch(publication))
             {
                 await publisher.PublishAsync(context.RequestServices, publication).ConfigureAwait(false);
             }
