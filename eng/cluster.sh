@@ -312,23 +312,25 @@ rabbitctl() { # node number, rabbitmqctl args...
 rabbit_running() { epmd -names 2>/dev/null | grep -q "^name inbox$1 at port "; }
 rabbit_stopped() { ! rabbit_running "$1"; }
 
-rabbit_start_node() {
+rabbit_log() { echo "$(rabbit_dir "$1")/log/$(rabbit_node "$1").log"; }
+
+# Launches node N's Erlang VM and returns at once; rabbit_await_node waits for it.
+rabbit_launch_node() {
   local n=$1 dir
   dir=$(rabbit_dir "$n")
-  if rabbit_running "$n"; then
-    # Running, or still starting: wait until its application is up (await_startup: the pid file may be gone).
-    rabbitmqctl -n "$(rabbit_node "$n")" -q await_startup --timeout 120 >/dev/null
-    return 0
-  fi
   install -d -o rabbitmq -g rabbitmq "$dir" "$dir/log"
+  # The table wait is cut from Mnesia's 10 x 30 s to 4 x 15 s: a node that cannot boot says so within a minute.
   cat >"$dir/rabbitmq.conf" <<CONF
 # Written by eng/cluster.sh.
 listeners.tcp.1 = 127.0.0.1:$((5672 + n))
 management.tcp.ip = 127.0.0.1
 management.tcp.port = $((15672 + n))
+mnesia_table_loading_retry_timeout = 15000
+mnesia_table_loading_retry_limit = 4
 CONF
   echo '[rabbitmq_management].' >"$dir/enabled_plugins"
   chown rabbitmq:rabbitmq "$dir/rabbitmq.conf" "$dir/enabled_plugins"
+  rm -f "$dir/rabbit.pid"
   log "starting RabbitMQ $(rabbit_node "$n") (AMQP 127.0.0.1:$((5672 + n)), management $((15672 + n)))"
   # One scheduler and no busy waiting: three nodes share two cores with everything else.
   (cd "$RABBIT_BASE" && runuser -u rabbitmq -- env HOME=/var/lib/rabbitmq \
@@ -341,8 +343,54 @@ CONF
     RABBITMQ_LOG_BASE="$dir/log" \
     RABBITMQ_PID_FILE="$dir/rabbit.pid" \
     RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-rabbit quorum_cluster_size 3 +S 1:1 +sbwt none +sbwtdcpu none +sbwtdio none" \
-    /usr/lib/rabbitmq/bin/rabbitmq-server -detached)
-  rabbitmqctl -n "$(rabbit_node "$n")" wait --timeout 120 "$dir/rabbit.pid" >/dev/null
+    /usr/lib/rabbitmq/bin/rabbitmq-server -detached >"$dir/log/launch.out" 2>&1)
+}
+
+# Waits until node N's application is up; fails (without exiting) when the node's VM exits or it takes too long.
+rabbit_await_node() {
+  local n=$1 pid_file waiter absent=0
+  pid_file="$(rabbit_dir "$n")/rabbit.pid"
+  if [ -e "$pid_file" ] || ! rabbit_running "$n"; then
+    # Just launched: `wait` waits for the pid file first (the VM may not have reached epmd yet).
+    timeout 150 rabbitmqctl -n "$(rabbit_node "$n")" -q wait --timeout 140 "$pid_file" >/dev/null 2>&1 &
+  else
+    # Running without its pid file (removed by hand, or still being written).
+    timeout 150 rabbitmqctl -n "$(rabbit_node "$n")" -q await_startup --timeout 140 >/dev/null 2>&1 &
+  fi
+  waiter=$!
+  # The CLI keeps waiting for a node whose VM has exited; epmd shows it gone.
+  while kill -0 "$waiter" 2>/dev/null; do
+    if rabbit_running "$n"; then absent=0; else absent=$((absent + 1)); fi
+    if [ "$absent" -ge 20 ]; then
+      kill "$waiter" 2>/dev/null || true
+      wait "$waiter" 2>/dev/null || true
+      return 1
+    fi
+    sleep 1
+  done
+  wait "$waiter"
+}
+
+# Stops node N whatever it is doing (booting, waiting for its peers' tables, running), then waits for its VM to go.
+rabbit_kill_node() {
+  local n=$1 pid
+  rabbit_running "$n" || return 0
+  timeout 30 rabbitmqctl -n "$(rabbit_node "$n")" -q shutdown >/dev/null 2>&1 || true
+  if rabbit_running "$n"; then
+    pid=$(cat "$(rabbit_dir "$n")/rabbit.pid" 2>/dev/null || true)
+    [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
+  fi
+  wait_for 60 "RabbitMQ $(rabbit_node "$n") to stop" rabbit_stopped "$n"
+}
+
+# Starts node N alone (rabbitmq-start N, beside two running peers) and waits for it.
+rabbit_start_node() {
+  local n=$1
+  rabbit_running "$n" || rabbit_launch_node "$n"
+  rabbit_await_node "$n" || {
+    tail -n 20 "$(rabbit_log "$n")" >&2 || true
+    die "RabbitMQ $(rabbit_node "$n") did not start (the end of its log is above)"
+  }
 }
 
 rabbit_members() { # the cluster's disk nodes as node 1 sees them
@@ -368,8 +416,27 @@ rabbit_start() {
     apt_install rabbitmq-server
   fi
   install -d -o rabbitmq -g rabbitmq "$RABBIT_BASE"
-  local n
-  for n in 1 2 3; do rabbit_start_node "$n"; done
+  local n failed=""
+  # A node that was not the last of its cluster to stop waits at boot for the peers that may hold newer tables, and
+  # gives up after the table wait. Started one at a time, node 1 waited for nodes 2 and 3, which were started only
+  # after it, and exited: CI failed so after all three had stopped together (a reboot, a machine image taken while
+  # they ran). So every stopped node is launched before any is waited for, and they boot together.
+  for n in 1 2 3; do rabbit_running "$n" || rabbit_launch_node "$n"; done
+  for n in 1 2 3; do rabbit_await_node "$n" || failed="$failed $n"; done
+  if [ -n "$failed" ]; then
+    # Test infrastructure: its data (queues, messages, users) is worth less than a start that always works.
+    for n in $failed; do
+      log "RabbitMQ $(rabbit_node "$n") did not start from its data; the end of its log:"
+      tail -n 12 "$(rabbit_log "$n")" | cut -c1-300 >&2 || true
+    done
+    log "deleting the three nodes' data and creating the cluster afresh"
+    for n in 3 2 1; do rabbit_kill_node "$n"; done
+    for n in 1 2 3; do rm -rf "$(rabbit_dir "$n")/mnesia"; done
+    for n in 1 2 3; do rabbit_launch_node "$n"; done
+    for n in 1 2 3; do
+      rabbit_await_node "$n" || { tail -n 20 "$(rabbit_log "$n")" >&2 || true; die "RabbitMQ $(rabbit_node "$n") did not start on fresh data"; }
+    done
+  fi
   for n in 2 3; do rabbit_join "$n"; done
   if ! rabbitctl 1 -q list_users | grep -q '^inbox\b'; then
     rabbitctl 1 -q add_user inbox inbox >/dev/null
