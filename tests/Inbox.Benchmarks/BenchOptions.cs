@@ -20,6 +20,9 @@ public sealed record BenchOptions(string Scenario, bool Quick, int Messages, int
     /// <summary><c>--processes 1,2,4</c>: how many worker and API processes to run (the scale scenario); empty for its default.</summary>
     public int[] Processes { get; init; } = [];
 
+    /// <summary><c>--only TEXT</c>: run only the variants whose name contains TEXT (the accept scenario), to profile one alone.</summary>
+    public string? Only { get; init; }
+
     /// <summary>Whether <c>--messages</c> was given (the scale scenario sizes its runs itself otherwise).</summary>
     public bool MessagesGiven { get; init; }
 
@@ -46,6 +49,7 @@ public sealed record BenchOptions(string Scenario, bool Quick, int Messages, int
             Rows = Int("--rows") ?? 0,
             Seconds = Int("--seconds") ?? 0,
             Processes = Ints("--processes") ?? [],
+            Only = Array.IndexOf(args, "--only") is var only and >= 0 && only + 1 < args.Length ? args[only + 1] : null,
             MessagesGiven = Int("--messages") is not null,
         };
     }

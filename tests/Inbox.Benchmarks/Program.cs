@@ -4,7 +4,7 @@ using Inbox.Benchmarks.Consume;
 // What exactly-once costs, measured side by side on one broker and one database:
 //   dotnet run -c Release --project tests/Inbox.Benchmarks -- <consume|consume-embedded|accept|accept-sync|scale|growth|console|micro|client|all> [--quick]
 //     [--messages N] [--rounds N] [--warmup N] [--concurrency 1,8,32]; console: [--rows N] [--iterations N] [--plans] [--seconds N];
-//     scale: [--processes 1,2,4] [--concurrency N] (the accept path's clients)
+//     scale: [--processes 1,2,4] [--concurrency N] (the accept path's clients); accept: [--only TEXT] (variants whose name holds it)
 // Servers: INBOX_TEST_POSTGRES and INBOX_TEST_RABBITMQ (see eng/servers.sh), as for the tests.
 var options = BenchOptions.Parse(args);
 var scenarios = new Dictionary<string, Func<BenchOptions, Task>>(StringComparer.OrdinalIgnoreCase)

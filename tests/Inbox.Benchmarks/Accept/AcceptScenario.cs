@@ -61,6 +61,10 @@ public static class AcceptScenario
             ("accept (replay), No Reset On Close", (i, _, _) => noReset.PostAsync("/accept", $"seed-{i % seeded.Length}")),
             ("status read", (i, _, _) => api.GetAsync($"/operations/{seeded[i % seeded.Length]}")),
         };
+        if (options.Only is { } only)
+        {
+            variants = variants.Where(v => v.Name.Contains(only, StringComparison.Ordinal)).ToArray();
+        }
 
         long batches = 0, batchedRows = 0;
         using var batchSizes = new MeterListener
