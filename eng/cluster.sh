@@ -383,14 +383,18 @@ rabbit_kill_node() {
   wait_for 60 "RabbitMQ $(rabbit_node "$n") to stop" rabbit_stopped "$n"
 }
 
+# Waits for node N, or exits with the end of its log.
+rabbit_await_or_die() {
+  rabbit_await_node "$1" || {
+    tail -n 20 "$(rabbit_log "$1")" >&2 || true
+    die "RabbitMQ $(rabbit_node "$1") did not start (the end of its log is above)"
+  }
+}
+
 # Starts node N alone (rabbitmq-start N, beside two running peers) and waits for it.
 rabbit_start_node() {
-  local n=$1
-  rabbit_running "$n" || rabbit_launch_node "$n"
-  rabbit_await_node "$n" || {
-    tail -n 20 "$(rabbit_log "$n")" >&2 || true
-    die "RabbitMQ $(rabbit_node "$n") did not start (the end of its log is above)"
-  }
+  rabbit_running "$1" || rabbit_launch_node "$1"
+  rabbit_await_or_die "$1"
 }
 
 rabbit_members() { # the cluster's disk nodes as node 1 sees them
@@ -433,9 +437,7 @@ rabbit_start() {
     for n in 3 2 1; do rabbit_kill_node "$n"; done
     for n in 1 2 3; do rm -rf "$(rabbit_dir "$n")/mnesia"; done
     for n in 1 2 3; do rabbit_launch_node "$n"; done
-    for n in 1 2 3; do
-      rabbit_await_node "$n" || { tail -n 20 "$(rabbit_log "$n")" >&2 || true; die "RabbitMQ $(rabbit_node "$n") did not start on fresh data"; }
-    done
+    for n in 1 2 3; do rabbit_await_or_die "$n"; done
   fi
   for n in 2 3; do rabbit_join "$n"; done
   if ! rabbitctl 1 -q list_users | grep -q '^inbox\b'; then
