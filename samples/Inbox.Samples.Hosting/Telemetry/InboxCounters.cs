@@ -8,7 +8,7 @@ namespace Inbox.Samples.Hosting;
 /// <summary>
 /// The Inbox counters of this process since it started, read with a <see cref="MeterListener"/> and served
 /// as JSON at <c>/diagnostics/inbox-counters</c> when <c>Diagnostics:InboxCounters</c> is true (with
-/// <see cref="ReceiveDurations"/>). The chaos run and the scale benchmark read them; in production use the OTLP export instead.
+/// <see cref="ReceiveDurations"/> and <see cref="JitActivity"/>). The chaos run and the scale benchmark read them; in production use the OTLP export instead.
 /// </summary>
 public sealed class InboxCounters : IDisposable
 {
@@ -52,6 +52,7 @@ public static class InboxCountersExtensions
         {
             endpoints.MapGet("/diagnostics/inbox-counters", (InboxCounters counters) => Results.Ok(counters.Snapshot())).ExcludeFromDescription();
             ReceiveDurations.Map(endpoints);
+            JitActivity.Map(endpoints);
         }
 
         return endpoints;

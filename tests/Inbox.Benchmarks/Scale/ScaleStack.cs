@@ -126,6 +126,14 @@ internal sealed class ScaleStack : IAsyncDisposable
         return await client.GetFromJsonAsync<Dictionary<string, long>>("diagnostics/inbox-counters") ?? [];
     }
 
+    /// <summary>Methods this process has compiled since it started, and the JIT time they took.</summary>
+    public static async Task<(long Methods, TimeSpan Compilation)> JitAsync(AppProcess process)
+    {
+        using var client = new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        var jit = await client.GetFromJsonAsync<Dictionary<string, double>>("diagnostics/jit") ?? [];
+        return ((long)jit.GetValueOrDefault("compiled_methods"), TimeSpan.FromMilliseconds(jit.GetValueOrDefault("compilation_ms")));
+    }
+
     public static async Task ClearReceiveDurationsAsync(AppProcess worker)
     {
         using var client = new HttpClient { BaseAddress = worker.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
