@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
+using System.Runtime;
 using System.Text;
 using System.Text.Json;
 using Inbox.AspNetCore;
@@ -33,6 +34,7 @@ public static class AcceptScenario
     internal const string Body = """{"patientId": "pat_123", "amountCents": 12500}""";
     private const string Sink = "bench-accept-sink";
     private const string PublishAfterResponse = "accept (first, group commit, publish after 202)";
+    private static readonly TimeSpan MaxWarmUp = TimeSpan.FromMinutes(3);
 
     public static async Task RunAsync(BenchOptions options)
     {
@@ -97,8 +99,9 @@ public static class AcceptScenario
     }
 
     /// <summary>
-    /// For each client level: a warm-up of every variant, then <see cref="BenchOptions.Rounds"/> rounds of every variant,
-    /// the order alternating round by round so that no variant always runs first.
+    /// For each client level: warm-up cycles of every variant until the process's JIT has settled (one cycle in the quick
+    /// run), then <see cref="BenchOptions.Rounds"/> rounds of every variant, the order alternating round by round so that no
+    /// variant always runs first.
     /// </summary>
     internal static async Task<List<IReadOnlyList<Result>>> RunRoundsAsync(
         int[] levels, (string Name, Func<int, int, string, Task<HttpStatusCode>> Send)[] variants, BenchOptions options, Uri? rabbit,
@@ -107,22 +110,45 @@ public static class AcceptScenario
         Func<Task>? Settle(string name, int count) => settle is null ? null : () => settle(name, count);
         var rounds = new List<IReadOnlyList<Result>>();
         var run = 0;
+        var timedWall = TimeSpan.Zero;
+        var timedJit = TimeSpan.Zero;
+        long timedMethods = 0;
         foreach (var clients in levels)
         {
-            foreach (var variant in variants)
+            // Every variant runs in this process, so a window timed while the JIT still recompiles hot methods at tier 1
+            // bills that CPU to whichever variant runs then: warm up until a whole cycle compiles at a settled rate.
+            var warmUp = Stopwatch.StartNew();
+            var cycles = 0;
+            bool settled;
+            do
             {
-                await LoadAsync(variant.Name, variant.Send, Math.Max(clients, 8), options.Warmup, $"warm{run++}", rabbit, until: null,
-                    Settle(variant.Name, options.Warmup));
-            }
+                var methods = JitInfo.GetCompiledMethodCount();
+                var cycle = Stopwatch.StartNew();
+                foreach (var variant in variants)
+                {
+                    await LoadAsync(variant.Name, variant.Send, Math.Max(clients, 8), options.Warmup, $"warm{run++}", rabbit, until: null,
+                        Settle(variant.Name, options.Warmup));
+                }
 
+                cycles++;
+                settled = JitSettling.Settled(JitInfo.GetCompiledMethodCount() - methods, cycle.Elapsed);
+            }
+            while (!options.Quick && !settled && warmUp.Elapsed < MaxWarmUp);
+
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  warm-up c={clients}: {cycles} cycle(s), {warmUp.Elapsed.TotalSeconds:F0} s, JIT {(settled ? "settled" : "not settled")}"));
             for (var round = 0; round < options.Rounds; round++)
             {
                 var results = new List<Result>();
                 foreach (var variant in round % 2 == 0 ? variants : variants.Reverse())
                 {
+                    var (methods, compilation, window) = (JitInfo.GetCompiledMethodCount(), JitInfo.GetCompilationTime(), Stopwatch.StartNew());
                     var result = await LoadAsync(variant.Name, variant.Send, clients, options.Messages, $"run{run++}", rabbit, until: null,
                         Settle(variant.Name, options.Messages));
-                    Console.Error.WriteLine($"  {variant.Name} c={clients}: {result.PerSecond:F0} req/s");
+                    var (compiled, jit) = (JitInfo.GetCompiledMethodCount() - methods, JitInfo.GetCompilationTime() - compilation);
+                    (timedWall, timedJit, timedMethods) = (timedWall + window.Elapsed, timedJit + jit, timedMethods + compiled);
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  {variant.Name} c={clients}: {result.PerSecond:F0} req/s, {compiled} methods compiled ({jit.TotalMilliseconds:F0} ms)"));
                     results.Add(result);
                 }
 
@@ -137,6 +163,9 @@ public static class AcceptScenario
             }
         }
 
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"JIT in the timed windows: {timedMethods} methods, {timedJit.TotalMilliseconds:F0} ms of compilation in {timedWall.TotalSeconds:F0} s ({(timedWall == TimeSpan.Zero ? 0 : timedJit / timedWall):P1} of the wall time)."));
         return rounds;
     }
 

@@ -83,7 +83,7 @@ public static class ScaleScenario
     {
         await stack.ClearEffectsAsync();
         await stack.SubmitAsync("backlog", kind, run, messages, 32, stack.Apis.Count);
-        var backlog = await WaitQueuedAsync(stack, kind.Queue, messages);
+        var backlog = await stack.WaitQueuedAsync(kind.Queue, messages);
         if (backlog < messages)
         {
             throw new InvalidOperationException($"{run}: {backlog} of {messages} messages are in '{kind.Queue}' before the workers start.");
@@ -111,8 +111,9 @@ public static class ScaleScenario
         var (duplicates, evidence) = kind == ScaleCase.Letter ? await LetterDuplicatesAsync(stack, messages) : await ClaimDuplicatesAsync(stack.Postgres, run, messages);
         if (timed <= 0 || lastCompleted <= start)
         {
-            // On a busy machine workers that start together can be ready seconds apart (the quick run's small backlogs):
-            // nothing is left to time, but the duplicate check above still ran over every message.
+            // The backlog ran out during the warm-up: the quick run's small backlogs, workers that start seconds apart on a
+            // busy machine, or a JIT that took longer than --messages lasted. Nothing is left to time, but the duplicate
+            // check above still ran over every message.
             Console.Error.WriteLine($"  {run}: the backlog was drained before the timing started (the warm-up); raise --messages for a figure");
             return new ScaleResult(count, 0, 0, 0, 0, [], 0, 0, 0, duplicates, "not timed: drained during the warm-up; " + evidence);
         }
@@ -142,26 +143,13 @@ public static class ScaleScenario
     /// Waits (at most 30 s) until <paramref name="messages"/> are in the queue: the API answers before it publishes
     /// (PublishTiming.AfterResponse, its default), so the last messages arrive after the last 202. Returns the depth.
     /// </summary>
-    private static async Task<uint> WaitQueuedAsync(ScaleStack stack, string queue, int messages)
-    {
-        var depth = await stack.QueueDepthAsync(queue);
-        var waiting = Stopwatch.StartNew();
-        while (depth < messages && waiting.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-            depth = await stack.QueueDepthAsync(queue);
-        }
-
-        return depth;
-    }
-
     private static async Task<ScaleResult> RunApisAsync(ScaleStack stack, int count, int requests, int clients, int warmup)
     {
         await stack.EnsureApisAsync(count);
         var run = $"accept-{count}";
         await stack.SubmitAsync("warm", ScaleCase.Claim, run + "w", warmup, clients, count);
         // Purged once the warm-up's last messages are in, so that none arrives during the run and counts as a duplicate.
-        await WaitQueuedAsync(stack, ScaleCase.Claim.Queue, warmup);
+        await stack.WaitQueuedAsync(ScaleCase.Claim.Queue, warmup);
         await stack.PurgeAsync(ScaleCase.Claim.Queue);
 
         var apis = stack.Apis.Take(count).ToArray();
@@ -174,7 +162,7 @@ public static class ScaleScenario
         var perApi = used.Select((microseconds, i) => microseconds / (requests * (double)ClientsOf(i, count, clients) / clients)).ToArray();
         var wall = requests / result.PerSecond;
 
-        var published = await WaitQueuedAsync(stack, ScaleCase.Claim.Queue, requests);
+        var published = await stack.WaitQueuedAsync(ScaleCase.Claim.Queue, requests);
         var (rows, keys) = await OperationsAsync(stack.Postgres, run);
         await stack.PurgeAsync(ScaleCase.Claim.Queue);
         Console.Error.WriteLine($"  {run}: {count} API(s), {result.PerSecond:F0} req/s");
@@ -246,9 +234,6 @@ public static class ScaleScenario
     /// <summary>Worker processes of one run, killed together on dispose (idle by then: the backlog is drained).</summary>
     private sealed class WorkerSet(AppProcess[] processes) : IAsyncDisposable
     {
-        // A worker that has run a while compiles 1-15 methods a second; one warming up, hundreds.
-        private const int SettledMethodsPerSecond = 20;
-
         public AppProcess[] Processes => processes;
 
         /// <summary>Each worker's CPU time and consumed count; <paramref name="clearDurations"/> starts its receive durations afresh.</summary>
@@ -266,7 +251,7 @@ public static class ScaleScenario
             }));
 
         /// <summary>
-        /// Waits until every worker compiled fewer than <see cref="SettledMethodsPerSecond"/> methods a second over the last
+        /// Waits until every worker compiled fewer than <see cref="JitSettling.MethodsPerSecond"/> methods a second over the last
         /// two seconds (at most two minutes); returns how long that took and the JIT time the workers spent until then.
         /// </summary>
         public async Task<(TimeSpan Elapsed, TimeSpan Compilation)> WarmUpAsync(Warmup warmup)
@@ -275,8 +260,7 @@ public static class ScaleScenario
             if (warmup == Warmup.None)
             {
                 await Task.Delay(TimeSpan.FromSeconds(0.3));
-                var jit = await Task.WhenAll(processes.Select(ScaleStack.JitAsync));
-                return (clock.Elapsed, TimeSpan.FromTicks(jit.Sum(c => c.Compilation.Ticks)));
+                return (clock.Elapsed, Compilation(await Task.WhenAll(processes.Select(ScaleStack.JitAsync))));
             }
 
             var window = TimeSpan.FromSeconds(2);
@@ -285,7 +269,7 @@ public static class ScaleScenario
             {
                 await Task.Delay(window);
                 var current = await Task.WhenAll(processes.Select(ScaleStack.JitAsync));
-                var settled = previous.Zip(current, (p, c) => c.Methods - p.Methods).All(compiled => compiled < SettledMethodsPerSecond * window.TotalSeconds);
+                var settled = previous.Zip(current, (p, c) => c.Methods - p.Methods).All(compiled => JitSettling.Settled(compiled, window));
                 if (settled || clock.Elapsed > TimeSpan.FromMinutes(2))
                 {
                     if (!settled)
@@ -293,12 +277,14 @@ public static class ScaleScenario
                         Console.Error.WriteLine("  the workers' JIT had not settled after 2 minutes: timing anyway");
                     }
 
-                    return (clock.Elapsed, TimeSpan.FromTicks(current.Sum(c => c.Compilation.Ticks)));
+                    return (clock.Elapsed, Compilation(current));
                 }
 
                 previous = current;
             }
         }
+
+        private static TimeSpan Compilation((long Methods, TimeSpan Compilation)[] jit) => TimeSpan.FromTicks(jit.Sum(c => c.Compilation.Ticks));
 
         public async Task WaitConsumedAsync(int messages)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -168,6 +169,20 @@ internal sealed class ScaleStack : IAsyncDisposable
         await using var connection = await new ConnectionFactory { Uri = _rabbit }.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+    }
+
+    /// <summary>Waits until <paramref name="queue"/> holds <paramref name="messages"/> messages (at most 30 s); returns its depth.</summary>
+    public async Task<uint> WaitQueuedAsync(string queue, int messages)
+    {
+        var depth = await QueueDepthAsync(queue);
+        var waiting = Stopwatch.StartNew();
+        while (depth < messages && waiting.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+            depth = await QueueDepthAsync(queue);
+        }
+
+        return depth;
     }
 
     public async Task PurgeAsync(string queue)
