@@ -45,16 +45,18 @@ public static class SampleDatabase
                 : throw new InvalidOperationException($"Database:Provider is {provider}: set ConnectionStrings:Inbox (ConnectionStrings__Inbox).");
         }
 
+        // Pooled: every request and every consumed message resolves the context (the stores run on its connection), and
+        // building one afresh each time was the largest share of a warm worker's CPU.
         switch (provider)
         {
             case SampleDatabaseProvider.PostgreSql:
-                services.AddDbContext<SamplesDbContext, PostgresSamplesDbContext>(o => o.UseNpgsql(connectionString));
+                services.AddDbContextPool<SamplesDbContext, PostgresSamplesDbContext>(o => o.UseNpgsql(connectionString));
                 break;
             case SampleDatabaseProvider.SqlServer:
-                services.AddDbContext<SamplesDbContext, SqlServerSamplesDbContext>(o => o.UseSqlServer(connectionString));
+                services.AddDbContextPool<SamplesDbContext, SqlServerSamplesDbContext>(o => o.UseSqlServer(connectionString));
                 break;
             default:
-                services.AddDbContext<SamplesDbContext>(o => o.UseSqlite(connectionString));
+                services.AddDbContextPool<SamplesDbContext>(o => o.UseSqlite(connectionString));
                 break;
         }
 
