@@ -140,10 +140,6 @@ public static class ScaleScenario
         };
     }
 
-    /// <summary>
-    /// Waits (at most 30 s) until <paramref name="messages"/> are in the queue: the API answers before it publishes
-    /// (PublishTiming.AfterResponse, its default), so the last messages arrive after the last 202. Returns the depth.
-    /// </summary>
     private static async Task<ScaleResult> RunApisAsync(ScaleStack stack, int count, int requests, int clients, int warmup)
     {
         await stack.EnsureApisAsync(count);

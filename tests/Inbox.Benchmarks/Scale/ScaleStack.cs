@@ -171,7 +171,11 @@ internal sealed class ScaleStack : IAsyncDisposable
         return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
     }
 
-    /// <summary>Waits until <paramref name="queue"/> holds <paramref name="messages"/> messages (at most 30 s); returns its depth.</summary>
+    /// <summary>
+    /// Waits (at most 30 s) until <paramref name="queue"/> holds <paramref name="messages"/> messages; returns its depth.
+    /// The API answers before it publishes (PublishTiming.AfterResponse, its default), so the last messages arrive after
+    /// the last 202.
+    /// </summary>
     public async Task<uint> WaitQueuedAsync(string queue, int messages)
     {
         var depth = await QueueDepthAsync(queue);
